@@ -1,0 +1,130 @@
+"""The append-only, hash-chained audit log.
+
+Each entry's hash covers its own fields and the previous entry's hash, so editing or deleting
+any entry breaks every hash after it; `senim audit verify` walks the chain to find the break.
+Writers serialise on a lock (an advisory lock on PostgreSQL, the write lock on SQLite) so two
+entries can never claim the same predecessor.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import hashlib
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Model
+from django.db.models.signals import post_save
+from django.utils import timezone
+
+from senim.core.models import AuditEntry
+
+GENESIS = "0" * 64
+_ADVISORY_LOCK_ID = 0x5E7117  # any constant shared by all writers
+
+_actor: contextvars.ContextVar[str] = contextvars.ContextVar("senim_audit_actor", default="")
+# Models whose create/update is logged automatically; person-level reads are logged by views.
+AUDITED_MODELS: set[str] = set()
+
+
+@contextmanager
+def acting_as(actor: str) -> Iterator[None]:
+    token = _actor.set(actor)
+    try:
+        yield
+    finally:
+        _actor.reset(token)
+
+
+def current_actor() -> str:
+    return _actor.get()
+
+
+def _digest(*, seq: int, at: str, actor: str, action: str, model: str, object_pk: str,
+            details: dict[str, Any], prev_hash: str) -> str:
+    payload = json.dumps(
+        [seq, at, actor, action, model, object_pk, details, prev_hash],
+        sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def record(*, action: str, model: str, object_pk: object = "",
+           details: dict[str, Any] | None = None, actor: str | None = None) -> AuditEntry:
+    """Append one entry; joins the caller's transaction if there is one."""
+    details = json.loads(json.dumps(details or {}, default=str))
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK_ID])
+        last = AuditEntry.objects.order_by("-seq").values("seq", "entry_hash").first()
+        seq = (last["seq"] + 1) if last else 1
+        prev_hash = last["entry_hash"] if last else GENESIS
+        at = timezone.now()
+        fields = {
+            "seq": seq, "at": at.isoformat(), "actor": actor if actor is not None else current_actor(),
+            "action": action, "model": model, "object_pk": str(object_pk), "details": details,
+            "prev_hash": prev_hash,
+        }
+        entry = AuditEntry(**{**fields, "at": at}, entry_hash=_digest(**fields))
+        entry.save(force_insert=True)
+        return entry
+
+
+def record_read(instance: Model, *, actor: str, purpose: str = "") -> AuditEntry:
+    """Log a read of a person-level record."""
+    return record(action="read", model=instance._meta.label, object_pk=instance.pk,
+                  details={"purpose": purpose} if purpose else {}, actor=actor)
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    checked: int
+    problems: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def verify() -> VerifyResult:
+    """Walk the chain in order; report every gap (deleted entry) and hash mismatch (edit)."""
+    problems: list[str] = []
+    expected_seq, prev_hash, checked = 1, GENESIS, 0
+    for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=5000):
+        checked += 1
+        if entry.seq != expected_seq:
+            problems.append(f"entries {expected_seq}..{entry.seq - 1} are missing (deleted)")
+        if entry.prev_hash != prev_hash:
+            problems.append(f"entry {entry.seq}: does not follow its predecessor's hash")
+        recomputed = _digest(
+            seq=entry.seq, at=entry.at.isoformat(), actor=entry.actor, action=entry.action,
+            model=entry.model, object_pk=entry.object_pk, details=entry.details,
+            prev_hash=entry.prev_hash,
+        )
+        if recomputed != entry.entry_hash:
+            problems.append(f"entry {entry.seq}: content does not match its hash (edited)")
+        expected_seq, prev_hash = entry.seq + 1, entry.entry_hash
+    return VerifyResult(checked=checked, problems=problems)
+
+
+def audited(cls: type[Model]) -> type[Model]:
+    """Class decorator: log every create and update of this model through the ORM."""
+    AUDITED_MODELS.add(cls._meta.label)
+    return cls
+
+
+def _on_save(sender: type[Model], instance: Model, created: bool, raw: bool, **_: object) -> None:
+    if raw or sender._meta.label not in AUDITED_MODELS:
+        return
+    changed = getattr(instance, "_audit_reason", "")
+    record(action="create" if created else "update", model=sender._meta.label,
+           object_pk=instance.pk, details={"reason": changed} if changed else {})
+
+
+def connect_signals() -> None:
+    post_save.connect(_on_save, dispatch_uid="senim_audit_post_save")

@@ -1,0 +1,79 @@
+"""Territorial scopes: who sees which regions, districts and sectors."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TypeVar
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from senim.core.models import User
+
+M = TypeVar("M", bound=Model)
+
+# Roles that may hold a nation-wide scope; every other role must be pinned to a territory.
+NATIONAL_ROLES = {"national_analyst", "administrator", "npm_monitor"}
+# The narrowest level each role is normally pinned to.
+ROLE_LEVEL = {
+    "regional_analyst": "region",
+    "prosecutor": "region",
+    "duty_officer": "district",
+    "district_inspector": "sector",
+}
+
+
+def validate_scope(user: User) -> None:
+    level = ROLE_LEVEL.get(user.role)
+    if level == "sector" and not user.sector_id:
+        raise ValidationError({"sector": _("A district inspector is scoped to a sector.")})
+    if level == "district" and not (user.district_id or user.sector_id):
+        raise ValidationError({"district": _("A duty officer is scoped to a district.")})
+    if level == "region" and not (user.region_id or user.district_id or user.sector_id):
+        raise ValidationError({"region": _("This role is scoped to a region.")})
+    if user.district_id and user.region_id and user.district.region_id != user.region_id:
+        raise ValidationError({"district": _("The district is not in the user's region.")})
+
+
+def scope_level(user: User) -> str:
+    """'national', 'region', 'district', 'sector' or 'none' (an unscoped non-national user)."""
+    if user.sector_id:
+        return "sector"
+    if user.district_id:
+        return "district"
+    if user.region_id:
+        return "region"
+    if user.is_superuser or user.role in NATIONAL_ROLES:
+        return "national"
+    return "none"
+
+
+def scoped(user: User, queryset: QuerySet[M], *, prefix: str = "") -> QuerySet[M]:
+    """Restrict a queryset of territorial records (with region/district/sector fields)."""
+    level = scope_level(user)
+    if level == "national":
+        return queryset
+    if level == "none":
+        return queryset.none()
+    target = getattr(user, f"{level}_id")
+    return queryset.filter(**{f"{prefix}{level}_id": target})
+
+
+def allowed_region_ids(user: User) -> set[int] | None:
+    """None means every region."""
+    if scope_level(user) == "national":
+        return None
+    return {user.region_id} if user.region_id else set()
+
+
+def require_region(user: User, region_id: int) -> None:
+    allowed = allowed_region_ids(user)
+    if allowed is not None and region_id not in allowed:
+        raise PermissionDenied(_("This region is outside your scope."))
+
+
+def require_district(user: User, district_id: int, region_id: int) -> None:
+    require_region(user, region_id)
+    if scope_level(user) in {"district", "sector"} and user.district_id != district_id:
+        raise PermissionDenied(_("This district is outside your scope."))

@@ -1,0 +1,236 @@
+"""Column schemas of the two record kinds and the validation of one row against them.
+
+Every rule gives a reason a person can act on, naming the field. Rules that need the
+database (article exists, territory codes) use lookups built once per load.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from senim.core.iin import InvalidIIN, iin_hash, parse_iin
+from senim.register.models import (
+    AppealCategory,
+    AppealStatus,
+    Channel,
+    OffenceKind,
+    OffenceStatus,
+    PlaceType,
+)
+
+ALMATY = ZoneInfo("Asia/Almaty")
+# Clocks of source systems drift; a few minutes ahead is not "the future".
+FUTURE_TOLERANCE = dt.timedelta(minutes=10)
+MAX_TEXT = {"source_system": 40, "external_id": 64}
+LAT_RANGE, LON_RANGE = (40.5, 55.5), (46.4, 87.4)
+
+APPEAL_TIMES = ("received_at", "answered_at", "dispatched_at", "arrived_at", "closed_at")
+APPEAL_COLUMNS = ("source_system", "external_id", "channel", "category", "status", *APPEAL_TIMES,
+                  "lat", "lon", "region", "district", "sector")
+OFFENCE_COLUMNS = ("source_system", "external_id", "kind", "article", "occurred_at",
+                   "registered_at", "place_type", "status", "lat", "lon", "region", "district",
+                   "sector", "appeal_source_system", "appeal_external_id", "victim_iins",
+                   "suspect_iins", "offender_iins")
+REQUIRED = {
+    "appeals": ("source_system", "external_id", "channel", "category", "status", "received_at"),
+    "offences": ("source_system", "external_id", "kind", "article", "occurred_at",
+                 "registered_at", "place_type", "status"),
+}
+COLUMNS = {"appeals": APPEAL_COLUMNS, "offences": OFFENCE_COLUMNS}
+PARTY_COLUMNS = {"victim_iins": "victim", "suspect_iins": "suspect", "offender_iins": "offender"}
+
+
+class RowError(ValueError):
+    def __init__(self, field_name: str, reason: str) -> None:
+        super().__init__(f"{field_name}: {reason}")
+        self.field = field_name
+        self.reason = reason
+
+
+@dataclass
+class Lookups:
+    """Reference data a load validates against, read once."""
+
+    articles: dict[str, tuple[int, str]]  # code -> (id, kind)
+    regions: dict[str, int]  # iso -> id
+    districts: dict[str, tuple[int, int]]  # code -> (id, region id)
+    sectors: dict[str, tuple[int, int]]  # code -> (id, district id)
+    now: dt.datetime = field(default_factory=timezone.now)
+
+    @classmethod
+    def load(cls) -> Lookups:
+        from senim.core.models import District, Region, Sector
+        from senim.register.models import Article
+
+        return cls(
+            articles={c: (i, k) for c, i, k in Article.objects.values_list("code", "id", "kind")},
+            regions=dict(Region.objects.values_list("iso", "id")),
+            districts={c: (i, r) for c, i, r in District.objects.values_list("code", "id", "region_id")},
+            sectors={c: (i, d) for c, i, d in Sector.objects.values_list("code", "id", "district_id")},
+        )
+
+
+def check_header(kind: str, header: set[str]) -> list[str]:
+    """Problems with the columns of a file as a whole; an empty list means it can be read."""
+    missing = [c for c in REQUIRED[kind] if c not in header]
+    unknown = sorted(header - set(COLUMNS[kind]))
+    problems = []
+    if missing:
+        problems.append(_("missing required columns: %(cols)s") % {"cols": ", ".join(missing)})
+    if unknown:
+        problems.append(_("unknown columns: %(cols)s") % {"cols": ", ".join(unknown)})
+    return problems
+
+
+def _text(row: dict[str, str], name: str, *, required: bool = False) -> str:
+    value = row.get(name, "").strip()
+    if required and not value:
+        raise RowError(name, _("is required"))
+    limit = MAX_TEXT.get(name)
+    if limit and len(value) > limit:
+        raise RowError(name, _("is longer than %(n)d characters") % {"n": limit})
+    return value
+
+
+def _choice(row: dict[str, str], name: str, choices: type) -> str:
+    value = _text(row, name, required=True)
+    if value not in choices.values:  # type: ignore[attr-defined]
+        raise RowError(name, _("'%(value)s' is not one of: %(allowed)s") % {
+            "value": value[:40], "allowed": ", ".join(choices.values)})  # type: ignore[attr-defined]
+    return value
+
+
+def _time(row: dict[str, str], name: str, lookups: Lookups, *, required: bool = False) -> dt.datetime | None:
+    raw = _text(row, name, required=required)
+    if not raw:
+        return None
+    try:
+        value = dt.datetime.fromisoformat(raw)
+    except ValueError:
+        raise RowError(name, _("'%(value)s' is not an ISO 8601 date-time") % {"value": raw[:40]}) from None
+    if value.tzinfo is None:  # local registers record Almaty time
+        value = value.replace(tzinfo=ALMATY)
+    if value > lookups.now + FUTURE_TOLERANCE:
+        raise RowError(name, _("is in the future"))
+    if value.year < 2000:
+        raise RowError(name, _("is before 2000"))
+    return value.astimezone(dt.UTC)
+
+
+def _point(row: dict[str, str]) -> tuple[float | None, float | None]:
+    raw_lat, raw_lon = row.get("lat", "").strip(), row.get("lon", "").strip()
+    if not raw_lat and not raw_lon:
+        return None, None
+    if not raw_lat or not raw_lon:
+        raise RowError("lat" if not raw_lat else "lon", _("latitude and longitude come together"))
+    try:
+        lat, lon = float(raw_lat), float(raw_lon)
+    except ValueError:
+        raise RowError("lat", _("coordinates must be decimal degrees")) from None
+    if not (LAT_RANGE[0] <= lat <= LAT_RANGE[1] and LON_RANGE[0] <= lon <= LON_RANGE[1]):
+        raise RowError("lat", _("(%(lat)s, %(lon)s) is outside Kazakhstan") % {"lat": lat, "lon": lon})
+    return lat, lon
+
+
+def _territory(row: dict[str, str], lookups: Lookups) -> tuple[int | None, int | None, int | None]:
+    """Territory codes given in the row, checked for consistency with each other."""
+    region = district = sector = None
+    if code := _text(row, "sector"):
+        if code not in lookups.sectors:
+            raise RowError("sector", _("unknown sector code '%(code)s'") % {"code": code[:40]})
+        sector, district = lookups.sectors[code]
+    if code := _text(row, "district"):
+        if code not in lookups.districts:
+            raise RowError("district", _("unknown district code '%(code)s'") % {"code": code[:40]})
+        given, region = lookups.districts[code]
+        if district is not None and given != district:
+            raise RowError("sector", _("the sector is not in the given district"))
+        district = given
+    elif district is not None:
+        region = next(r for d, r in lookups.districts.values() if d == district)
+    if code := _text(row, "region"):
+        if code not in lookups.regions:
+            raise RowError("region", _("unknown region code '%(code)s'") % {"code": code[:40]})
+        if region is not None and lookups.regions[code] != region:
+            raise RowError("district", _("the district is not in the given region"))
+        region = lookups.regions[code]
+    return region, district, sector
+
+
+def _row_hash(values: list[Any]) -> str:
+    return hashlib.blake2b(repr(values).encode(), digest_size=16).hexdigest()
+
+
+def clean_appeal(row: dict[str, str], lookups: Lookups) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "source_system": _text(row, "source_system", required=True),
+        "external_id": _text(row, "external_id", required=True),
+        "channel": _choice(row, "channel", Channel),
+        "category": _choice(row, "category", AppealCategory),
+        "status": _choice(row, "status", AppealStatus),
+    }
+    previous_name, previous = None, None
+    for name in APPEAL_TIMES:
+        value = _time(row, name, lookups, required=name == "received_at")
+        if value is not None and previous is not None and value < previous:
+            raise RowError(name, _("is earlier than %(other)s") % {"other": previous_name})
+        out[name] = value
+        if value is not None:
+            previous_name, previous = name, value
+    out["lat"], out["lon"] = _point(row)
+    out["region_id"], out["district_id"], out["sector_id"] = _territory(row, lookups)
+    if out["region_id"] is None and out["lat"] is None:
+        raise RowError("region", _("give coordinates or a region code"))
+    out["row_hash"] = _row_hash(list(out.values()))
+    return out
+
+
+def clean_offence(row: dict[str, str], lookups: Lookups) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "source_system": _text(row, "source_system", required=True),
+        "external_id": _text(row, "external_id", required=True),
+        "kind": _choice(row, "kind", OffenceKind),
+    }
+    code = _text(row, "article", required=True)
+    if code not in lookups.articles:
+        raise RowError("article", _("no article '%(code)s' in the reference table") % {"code": code[:40]})
+    out["article_id"], article_kind = lookups.articles[code]
+    administrative = OffenceKind.ADMINISTRATIVE
+    if (article_kind == administrative) != (out["kind"] == administrative):
+        raise RowError("kind", _("'%(kind)s' does not fit article %(code)s") % {"kind": out["kind"], "code": code})
+    out["occurred_at"] = _time(row, "occurred_at", lookups, required=True)
+    out["registered_at"] = _time(row, "registered_at", lookups, required=True)
+    if out["registered_at"] < out["occurred_at"]:
+        raise RowError("registered_at", _("is earlier than occurred_at"))
+    out["place_type"] = _choice(row, "place_type", PlaceType)
+    out["status"] = _choice(row, "status", OffenceStatus)
+    out["lat"], out["lon"] = _point(row)
+    out["region_id"], out["district_id"], out["sector_id"] = _territory(row, lookups)
+    if out["region_id"] is None and out["lat"] is None:
+        raise RowError("region", _("give coordinates or a region code"))
+    appeal_system = _text(row, "appeal_source_system")
+    appeal_id = _text(row, "appeal_external_id")
+    if bool(appeal_system) != bool(appeal_id):
+        raise RowError("appeal_external_id", _("appeal_source_system and appeal_external_id come together"))
+    out["appeal_key"] = (appeal_system, appeal_id) if appeal_id else None
+    parties: list[tuple[str, str, dt.date | None, str]] = []
+    for column, role in PARTY_COLUMNS.items():
+        for raw in filter(None, (p.strip() for p in row.get(column, "").split(";"))):
+            try:
+                info = parse_iin(raw)
+            except InvalidIIN as error:
+                raise RowError(column, str(error)) from None
+            parties.append((role, iin_hash(raw), info.birth_date, info.sex))
+    out["parties"] = parties
+    out["row_hash"] = _row_hash([v for k, v in out.items() if k != "parties"] + sorted(p[:2] for p in parties))
+    return out
+
+
+CLEANERS = {"appeals": clean_appeal, "offences": clean_offence}
