@@ -1,8 +1,12 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from senim.config.api import api
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("api/", api.urls),
+    path("", include("senim.register.urls")),
 ]
