@@ -15,8 +15,12 @@ api = NinjaAPI(title="Senim API", version="1", auth=SessionOrToken(), urls_names
 def field_errors(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     """Validation errors as {"errors": [{"field": "a.b", "message": "..."}]}."""
     errors = [
-        {"field": ".".join(str(p) for p in e.get("loc", ()) if p not in {"body", "query", "path", "payload"}),
-         "message": e.get("msg", "")}
+        {
+            "field": ".".join(
+                str(p) for p in e.get("loc", ()) if p not in {"body", "query", "path", "payload"}
+            ),
+            "message": e.get("msg", ""),
+        }
         for e in exc.errors
     ]
     return api.create_response(request, {"errors": errors}, status=422)
@@ -24,7 +28,11 @@ def field_errors(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return api.create_response(request, {"errors": [{"field": "", "message": "Sign in or send a valid token."}]}, status=401)
+    return api.create_response(
+        request,
+        {"errors": [{"field": "", "message": "Sign in or send a valid token."}]},
+        status=401,
+    )
 
 
 def _add_routers() -> None:

@@ -12,4 +12,18 @@ class CoreConfig(AppConfig):
         from senim.core import audit, reference
 
         post_migrate.connect(reference.load_after_migrate, sender=self)
+        # Create and update of these models are audit-logged wherever they happen through the ORM;
+        # bulk loads log one entry per batch instead (register.ingest).
+        audit.AUDITED_MODELS.update(
+            {
+                "core.User",
+                "core.Person",
+                "core.Officer",
+                "core.Unit",
+                "core.Facility",
+                "register.Appeal",
+                "register.Offence",
+                "register.OffenceParty",
+            }
+        )
         audit.connect_signals()

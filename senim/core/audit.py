@@ -44,17 +44,35 @@ def current_actor() -> str:
     return _actor.get()
 
 
-def _digest(*, seq: int, at: str, actor: str, action: str, model: str, object_pk: str,
-            details: dict[str, Any], prev_hash: str) -> str:
+def _digest(
+    *,
+    seq: int,
+    at: str,
+    actor: str,
+    action: str,
+    model: str,
+    object_pk: str,
+    details: dict[str, Any],
+    prev_hash: str,
+) -> str:
     payload = json.dumps(
         [seq, at, actor, action, model, object_pk, details, prev_hash],
-        sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str,
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+        default=str,
     )
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def record(*, action: str, model: str, object_pk: object = "",
-           details: dict[str, Any] | None = None, actor: str | None = None) -> AuditEntry:
+def record(
+    *,
+    action: str,
+    model: str,
+    object_pk: object = "",
+    details: dict[str, Any] | None = None,
+    actor: str | None = None,
+) -> AuditEntry:
     """Append one entry; joins the caller's transaction if there is one."""
     details = json.loads(json.dumps(details or {}, default=str))
     with transaction.atomic():
@@ -66,8 +84,13 @@ def record(*, action: str, model: str, object_pk: object = "",
         prev_hash = last["entry_hash"] if last else GENESIS
         at = timezone.now()
         fields = {
-            "seq": seq, "at": at.isoformat(), "actor": actor if actor is not None else current_actor(),
-            "action": action, "model": model, "object_pk": str(object_pk), "details": details,
+            "seq": seq,
+            "at": at.isoformat(),
+            "actor": actor if actor is not None else current_actor(),
+            "action": action,
+            "model": model,
+            "object_pk": str(object_pk),
+            "details": details,
             "prev_hash": prev_hash,
         }
         entry = AuditEntry(**{**fields, "at": at}, entry_hash=_digest(**fields))
@@ -77,8 +100,13 @@ def record(*, action: str, model: str, object_pk: object = "",
 
 def record_read(instance: Model, *, actor: str, purpose: str = "") -> AuditEntry:
     """Log a read of a person-level record."""
-    return record(action="read", model=instance._meta.label, object_pk=instance.pk,
-                  details={"purpose": purpose} if purpose else {}, actor=actor)
+    return record(
+        action="read",
+        model=instance._meta.label,
+        object_pk=instance.pk,
+        details={"purpose": purpose} if purpose else {},
+        actor=actor,
+    )
 
 
 @dataclass(frozen=True)
@@ -102,8 +130,13 @@ def verify() -> VerifyResult:
         if entry.prev_hash != prev_hash:
             problems.append(f"entry {entry.seq}: does not follow its predecessor's hash")
         recomputed = _digest(
-            seq=entry.seq, at=entry.at.isoformat(), actor=entry.actor, action=entry.action,
-            model=entry.model, object_pk=entry.object_pk, details=entry.details,
+            seq=entry.seq,
+            at=entry.at.isoformat(),
+            actor=entry.actor,
+            action=entry.action,
+            model=entry.model,
+            object_pk=entry.object_pk,
+            details=entry.details,
             prev_hash=entry.prev_hash,
         )
         if recomputed != entry.entry_hash:
@@ -122,8 +155,12 @@ def _on_save(sender: type[Model], instance: Model, created: bool, raw: bool, **_
     if raw or sender._meta.label not in AUDITED_MODELS:
         return
     changed = getattr(instance, "_audit_reason", "")
-    record(action="create" if created else "update", model=sender._meta.label,
-           object_pk=instance.pk, details={"reason": changed} if changed else {})
+    record(
+        action="create" if created else "update",
+        model=sender._meta.label,
+        object_pk=instance.pk,
+        details={"reason": changed} if changed else {},
+    )
 
 
 def connect_signals() -> None:

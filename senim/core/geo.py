@@ -47,8 +47,12 @@ class Locator:
         # Cities are enclaves inside oblasts: test them first so they win.
         kinds = dict(Region.objects.values_list("id", "kind"))
         self.regions.sort(key=lambda item: kinds.get(item[0]) != "city")
-        self.district_trees = self._trees(District.objects.values_list("region_id", "id", "lat", "lon"))
-        self.sector_trees = self._trees(Sector.objects.values_list("district_id", "id", "lat", "lon"))
+        self.district_trees = self._trees(
+            District.objects.values_list("region_id", "id", "lat", "lon")
+        )
+        self.sector_trees = self._trees(
+            Sector.objects.values_list("district_id", "id", "lat", "lon")
+        )
 
     @staticmethod
     def _trees(rows: object) -> dict[int, tuple[cKDTree, np.ndarray]]:
@@ -67,7 +71,9 @@ class Locator:
         lat = np.asarray(lat, dtype=float)
         lon = np.asarray(lon, dtype=float)
         region = np.zeros(lat.shape, dtype=np.int64)
-        in_box = (lon >= KZ_BBOX[0]) & (lon <= KZ_BBOX[2]) & (lat >= KZ_BBOX[1]) & (lat <= KZ_BBOX[3])
+        in_box = (
+            (lon >= KZ_BBOX[0]) & (lon <= KZ_BBOX[2]) & (lat >= KZ_BBOX[1]) & (lat <= KZ_BBOX[3])
+        )
         todo = in_box.copy()
         for region_id, geometry in self.regions:
             if not todo.any():
@@ -81,8 +87,12 @@ class Locator:
         return Territory(region_ids=region, district_ids=district, sector_ids=sector)
 
     @staticmethod
-    def _nearest(trees: dict[int, tuple[cKDTree, np.ndarray]], parent: np.ndarray,
-                 lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    def _nearest(
+        trees: dict[int, tuple[cKDTree, np.ndarray]],
+        parent: np.ndarray,
+        lat: np.ndarray,
+        lon: np.ndarray,
+    ) -> np.ndarray:
         out = np.zeros(parent.shape, dtype=np.int64)
         for parent_id in np.unique(parent):
             if parent_id == 0 or parent_id not in trees:

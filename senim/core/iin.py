@@ -17,7 +17,14 @@ from django.utils.translation import gettext_lazy as _
 _FIRST_WEIGHTS = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)
 _SECOND_WEIGHTS = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)
 # Seventh digit: century of birth and sex.
-_CENTURY_SEX = {1: (1800, "M"), 2: (1800, "F"), 3: (1900, "M"), 4: (1900, "F"), 5: (2000, "M"), 6: (2000, "F")}
+_CENTURY_SEX = {
+    1: (1800, "M"),
+    2: (1800, "F"),
+    3: (1900, "M"),
+    4: (1900, "F"),
+    5: (2000, "M"),
+    6: (2000, "F"),
+}
 
 
 class InvalidIIN(ValueError):

@@ -18,7 +18,9 @@ def read_csv(path: Path) -> list[dict[str, str]]:
         return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(handle)]
 
 
-def upsert(model: type[Model], rows: Iterable[dict[str, Any]], *, key: str | tuple[str, ...]) -> int:
+def upsert(
+    model: type[Model], rows: Iterable[dict[str, Any]], *, key: str | tuple[str, ...]
+) -> int:
     """Create or update records identified by `key`; returns how many rows were seen."""
     keys = (key,) if isinstance(key, str) else key
     count = 0
@@ -40,33 +42,76 @@ def load_territory() -> None:
     regions_csv = DATA_DIR / "regions.csv"
     if not regions_csv.exists():
         return
-    upsert(Region, ({
-        "iso": r["iso"], "name_kk": r["name_kk"], "name_ru": r["name_ru"],
-        "name_en": r["name_en"], "kind": r["kind"], "lat": float(r["lat"]), "lon": float(r["lon"]),
-    } for r in read_csv(regions_csv)), key="iso")
+    upsert(
+        Region,
+        (
+            {
+                "iso": r["iso"],
+                "name_kk": r["name_kk"],
+                "name_ru": r["name_ru"],
+                "name_en": r["name_en"],
+                "kind": r["kind"],
+                "lat": float(r["lat"]),
+                "lon": float(r["lon"]),
+            }
+            for r in read_csv(regions_csv)
+        ),
+        key="iso",
+    )
     regions = {r.iso: r for r in Region.objects.all()}
     population_csv = DATA_DIR / "population.csv"
     if population_csv.exists():
-        upsert(RegionPopulation, ({
-            "region": regions[r["iso"]], "year": int(r["year"]), "population": int(r["population"]),
-            "source": r["source"], "is_placeholder": _flag(r["is_placeholder"]),
-        } for r in read_csv(population_csv) if r["iso"] in regions), key=("region", "year"))
+        upsert(
+            RegionPopulation,
+            (
+                {
+                    "region": regions[r["iso"]],
+                    "year": int(r["year"]),
+                    "population": int(r["population"]),
+                    "source": r["source"],
+                    "is_placeholder": _flag(r["is_placeholder"]),
+                }
+                for r in read_csv(population_csv)
+                if r["iso"] in regions
+            ),
+            key=("region", "year"),
+        )
     districts_csv = DATA_DIR / "districts.csv"
     if districts_csv.exists():
-        upsert(District, ({
-            "code": r["code"], "region": regions[r["region_iso"]], "name_kk": r["name_kk"],
-            "name_ru": r["name_ru"], "name_en": r["name_en"], "kind": r["kind"],
-            "lat": float(r["lat"]), "lon": float(r["lon"]),
-            "population": int(r["population"]) if r.get("population") else None,
-            "population_is_placeholder": _flag(r.get("population_is_placeholder", "1")),
-        } for r in read_csv(districts_csv) if r["region_iso"] in regions), key="code")
+        upsert(
+            District,
+            (
+                {
+                    "code": r["code"],
+                    "region": regions[r["region_iso"]],
+                    "name_kk": r["name_kk"],
+                    "name_ru": r["name_ru"],
+                    "name_en": r["name_en"],
+                    "kind": r["kind"],
+                    "lat": float(r["lat"]),
+                    "lon": float(r["lon"]),
+                    "population": int(r["population"]) if r.get("population") else None,
+                    "population_is_placeholder": _flag(r.get("population_is_placeholder", "1")),
+                }
+                for r in read_csv(districts_csv)
+                if r["region_iso"] in regions
+            ),
+            key="code",
+        )
     kinds_csv = DATA_DIR / "facility_kinds.csv"
     if kinds_csv.exists():
         fields = [f.name for f in FacilityKind._meta.fields if f.name not in {"id", "count_2025"}]
-        upsert(FacilityKind, ({
-            **{f: r[f] for f in fields},
-            "count_2025": int(r["count_2025"]) if r.get("count_2025") else None,
-        } for r in read_csv(kinds_csv)), key="code")
+        upsert(
+            FacilityKind,
+            (
+                {
+                    **{f: r[f] for f in fields},
+                    "count_2025": int(r["count_2025"]) if r.get("count_2025") else None,
+                }
+                for r in read_csv(kinds_csv)
+            ),
+            key="code",
+        )
 
 
 LOADERS: list[Callable[[], None]] = [load_territory]

@@ -71,7 +71,9 @@ class Appeal(Located):
     class Meta:
         verbose_name = _("appeal")
         constraints = [
-            models.UniqueConstraint(fields=["source_system", "external_id"], name="appeal_source_key"),
+            models.UniqueConstraint(
+                fields=["source_system", "external_id"], name="appeal_source_key"
+            ),
         ]
         indexes = [models.Index(fields=["region", "received_at"])]
 
@@ -142,7 +144,11 @@ class OffenceStatus(models.TextChoices):
 
 # The lifecycle: a registered offence may move on; a closed one does not go back.
 OFFENCE_TRANSITIONS = {
-    OffenceStatus.REGISTERED: {OffenceStatus.SOLVED, OffenceStatus.TERMINATED, OffenceStatus.SENT_TO_COURT},
+    OffenceStatus.REGISTERED: {
+        OffenceStatus.SOLVED,
+        OffenceStatus.TERMINATED,
+        OffenceStatus.SENT_TO_COURT,
+    },
     OffenceStatus.SOLVED: {OffenceStatus.SENT_TO_COURT},
     OffenceStatus.TERMINATED: set(),
     OffenceStatus.SENT_TO_COURT: set(),
@@ -156,12 +162,16 @@ class Offence(Located):
     registered_at = models.DateTimeField(_("registered"))
     place_type = models.CharField(_("place type"), max_length=16, choices=PlaceType.choices)
     status = models.CharField(_("status"), max_length=16, choices=OffenceStatus.choices)
-    appeal = models.ForeignKey(Appeal, models.SET_NULL, null=True, blank=True, related_name="offences")
+    appeal = models.ForeignKey(
+        Appeal, models.SET_NULL, null=True, blank=True, related_name="offences"
+    )
 
     class Meta:
         verbose_name = _("offence")
         constraints = [
-            models.UniqueConstraint(fields=["source_system", "external_id"], name="offence_source_key"),
+            models.UniqueConstraint(
+                fields=["source_system", "external_id"], name="offence_source_key"
+            ),
         ]
         indexes = [
             models.Index(fields=["registered_at", "region", "kind"]),

@@ -33,7 +33,10 @@ def test_the_second_pass_is_used_when_the_first_gives_ten() -> None:
         first = f"8503124{serial:04d}"
         digits = [int(c) for c in first]
         if sum(d * w for d, w in zip(digits, range(1, 12), strict=True)) % 11 == 10:
-            second = sum(d * w for d, w in zip(digits, (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2), strict=True)) % 11
+            second = (
+                sum(d * w for d, w in zip(digits, (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2), strict=True))
+                % 11
+            )
             assert check_digit(first) == (None if second == 10 else second)
             return
     pytest.fail("no example found")

@@ -52,8 +52,12 @@ class LoadSummary:
 
     def as_dict(self, *, max_errors: int = 1000) -> dict[str, Any]:
         return {
-            "kind": self.kind, "read": self.read, "loaded": self.loaded,
-            "unchanged": self.unchanged, "rejected": self.rejected, "batches": self.batches,
+            "kind": self.kind,
+            "read": self.read,
+            "loaded": self.loaded,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+            "batches": self.batches,
             "seconds": round(self.seconds, 3),
             "errors": [e.__dict__ for e in self.errors[:max_errors]],
             "errors_truncated": len(self.errors) > max_errors,
@@ -64,14 +68,24 @@ class FileRejected(ValueError):
     """The file as a whole cannot be loaded; nothing was written."""
 
 
-def _batches(rows: Iterator[tuple[int, dict[str, str]]], size: int) -> Iterator[list[tuple[int, dict[str, str]]]]:
+def _batches(
+    rows: Iterator[tuple[int, dict[str, str]]], size: int
+) -> Iterator[list[tuple[int, dict[str, str]]]]:
     while batch := list(islice(rows, size)):
         yield batch
 
 
-def ingest(*, handle: IO[bytes], kind: str, fmt: str, actor: str = "", source_name: str = "",
-           batch_size: int | None = None, progress: bool = False,
-           on_batch: Any = None) -> LoadSummary:
+def ingest(
+    *,
+    handle: IO[bytes],
+    kind: str,
+    fmt: str,
+    actor: str = "",
+    source_name: str = "",
+    batch_size: int | None = None,
+    progress: bool = False,
+    on_batch: Any = None,
+) -> LoadSummary:
     """Load one file. `on_batch(summary)` runs after every committed batch (progress, tests)."""
     if kind not in CLEANERS:
         raise FileRejected(_("Unknown kind %(kind)s: use appeals or offences.") % {"kind": kind})
@@ -85,15 +99,23 @@ def ingest(*, handle: IO[bytes], kind: str, fmt: str, actor: str = "", source_na
         raise FileRejected(str(error)) from error
     if first is None:
         raise FileRejected(_("The file has no data rows."))
-    problems = check_header(kind, set(first[1]) - {"__error__"}) if "__error__" not in first[1] else []
+    problems = (
+        check_header(kind, set(first[1]) - {"__error__"}) if "__error__" not in first[1] else []
+    )
     if problems:
         raise FileRejected("; ".join(problems))
     all_rows = _chain(first, rows)
     bar = _progress_bar(progress)
     try:
         for batch in _batches(all_rows, batch_size or settings.INGEST_BATCH_SIZE):
-            _load_batch(batch, kind=kind, lookups=lookups, summary=summary, actor=actor,
-                        source_name=source_name)
+            _load_batch(
+                batch,
+                kind=kind,
+                lookups=lookups,
+                summary=summary,
+                actor=actor,
+                source_name=source_name,
+            )
             summary.batches += 1
             if bar is not None:
                 bar.update(len(batch))
@@ -110,7 +132,9 @@ def ingest(*, handle: IO[bytes], kind: str, fmt: str, actor: str = "", source_na
     return summary
 
 
-def _chain(first: tuple[int, dict[str, str]], rest: Iterator[tuple[int, dict[str, str]]]) -> Iterator[tuple[int, dict[str, str]]]:
+def _chain(
+    first: tuple[int, dict[str, str]], rest: Iterator[tuple[int, dict[str, str]]]
+) -> Iterator[tuple[int, dict[str, str]]]:
     yield first
     yield from rest
 
@@ -123,8 +147,15 @@ def _progress_bar(enabled: bool) -> Any:
     return tqdm(unit=" rows", unit_scale=True, mininterval=0.5)
 
 
-def _load_batch(batch: list[tuple[int, dict[str, str]]], *, kind: str, lookups: Lookups,
-                summary: LoadSummary, actor: str, source_name: str) -> None:
+def _load_batch(
+    batch: list[tuple[int, dict[str, str]]],
+    *,
+    kind: str,
+    lookups: Lookups,
+    summary: LoadSummary,
+    actor: str,
+    source_name: str,
+) -> None:
     summary.read += len(batch)
     cleaner = CLEANERS[kind]
     valid: list[tuple[int, dict[str, Any]]] = []
@@ -153,9 +184,17 @@ def _load_batch(batch: list[tuple[int, dict[str, str]]], *, kind: str, lookups: 
         summary.loaded += len(ids)
         summary.unchanged += len(rows) - len(ids)  # loaded by a concurrent load meanwhile
         if ids:
-            audit.record(action="ingest", model=writers.MODELS[kind]._meta.label, actor=actor,
-                         details={"source": source_name, "rows": len(ids),
-                                  "first_row": valid[0][0], "last_row": valid[-1][0]})
+            audit.record(
+                action="ingest",
+                model=writers.MODELS[kind]._meta.label,
+                actor=actor,
+                details={
+                    "source": source_name,
+                    "rows": len(ids),
+                    "first_row": valid[0][0],
+                    "last_row": valid[-1][0],
+                },
+            )
 
 
 def _reject(summary: LoadSummary, row: int, field_name: str, reason: str) -> None:
@@ -163,10 +202,16 @@ def _reject(summary: LoadSummary, row: int, field_name: str, reason: str) -> Non
     summary.errors.append(RejectedRow(row=row, field=field_name, reason=reason))
 
 
-def _locate(valid: list[tuple[int, dict[str, Any]]], summary: LoadSummary) -> list[tuple[int, dict[str, Any]]]:
+def _locate(
+    valid: list[tuple[int, dict[str, Any]]], summary: LoadSummary
+) -> list[tuple[int, dict[str, Any]]]:
     """Fill region / district / sector from the coordinates where the row did not give them."""
-    pending = [(n, c) for n, c in valid if c["lat"] is not None and
-               (c["region_id"] is None or c["district_id"] is None or c["sector_id"] is None)]
+    pending = [
+        (n, c)
+        for n, c in valid
+        if c["lat"] is not None
+        and (c["region_id"] is None or c["district_id"] is None or c["sector_id"] is None)
+    ]
     if not pending:
         return valid
     lat = np.array([c["lat"] for _, c in pending])
@@ -177,28 +222,34 @@ def _locate(valid: list[tuple[int, dict[str, Any]]], summary: LoadSummary) -> li
         region = int(where.region_ids[i]) or None
         if clean["region_id"] is None:
             if region is None:
-                _reject(summary, number, "lat", _("the point is not inside any region of Kazakhstan"))
+                _reject(
+                    summary, number, "lat", _("the point is not inside any region of Kazakhstan")
+                )
                 rejected.add(number)
                 continue
             clean["region_id"] = region
         if clean["district_id"] is None and region == clean["region_id"]:
             clean["district_id"] = int(where.district_ids[i]) or None
-        if clean["sector_id"] is None and clean["district_id"] == (int(where.district_ids[i]) or None):
+        if clean["sector_id"] is None and clean["district_id"] == (
+            int(where.district_ids[i]) or None
+        ):
             clean["sector_id"] = int(where.sector_ids[i]) or None
     return [(n, c) for n, c in valid if n not in rejected]
 
 
-def _skip_loaded(kind: str, valid: list[tuple[int, dict[str, Any]]], summary: LoadSummary) -> list[tuple[int, dict[str, Any]]]:
+def _skip_loaded(
+    kind: str, valid: list[tuple[int, dict[str, Any]]], summary: LoadSummary
+) -> list[tuple[int, dict[str, Any]]]:
     """Drop rows already loaded unchanged; refuse rows that would silently change a record."""
     model = writers.MODELS[kind]
     by_system: dict[str, list[str]] = {}
-    for _, clean in valid:
+    for _number, clean in valid:
         by_system.setdefault(clean["source_system"], []).append(clean["external_id"])
     existing: dict[tuple[str, str], str] = {}
     for system, ids in by_system.items():
         for start in range(0, len(ids), 5000):
             for ext, row_hash in model._default_manager.filter(
-                source_system=system, external_id__in=ids[start:start + 5000]
+                source_system=system, external_id__in=ids[start : start + 5000]
             ).values_list("external_id", "row_hash"):
                 existing[(system, ext)] = row_hash
     fresh = []
@@ -209,26 +260,38 @@ def _skip_loaded(kind: str, valid: list[tuple[int, dict[str, Any]]], summary: Lo
         elif stored == clean["row_hash"]:
             summary.unchanged += 1
         else:
-            _reject(summary, number, "external_id", _(
-                "already loaded with different content; change a stored record through the API"))
+            _reject(
+                summary,
+                number,
+                "external_id",
+                _("already loaded with different content; change a stored record through the API"),
+            )
     return fresh
 
 
-def _link_appeals(valid: list[tuple[int, dict[str, Any]]], summary: LoadSummary) -> list[tuple[int, dict[str, Any]]]:
+def _link_appeals(
+    valid: list[tuple[int, dict[str, Any]]], summary: LoadSummary
+) -> list[tuple[int, dict[str, Any]]]:
     keys = {c["appeal_key"] for _, c in valid if c["appeal_key"]}
     found: dict[tuple[str, str], int] = {}
     by_system: dict[str, list[str]] = {}
     for system, ext in keys:
         by_system.setdefault(system, []).append(ext)
     for system, ids in by_system.items():
-        for ext, pk in Appeal.objects.filter(source_system=system, external_id__in=ids).values_list("external_id", "pk"):
+        for ext, pk in Appeal.objects.filter(source_system=system, external_id__in=ids).values_list(
+            "external_id", "pk"
+        ):
             found[(system, ext)] = pk
     kept = []
     for number, clean in valid:
         key = clean["appeal_key"]
         if key and key not in found:
-            _reject(summary, number, "appeal_external_id", _("no appeal %(id)s from %(system)s") % {
-                "id": key[1], "system": key[0]})
+            _reject(
+                summary,
+                number,
+                "appeal_external_id",
+                _("no appeal %(id)s from %(system)s") % {"id": key[1], "system": key[0]},
+            )
             continue
         clean["appeal_id"] = found.get(key) if key else None
         kept.append((number, clean))
@@ -236,18 +299,28 @@ def _link_appeals(valid: list[tuple[int, dict[str, Any]]], summary: LoadSummary)
 
 
 def _write_parties(rows: list[dict[str, Any]], ids: dict[tuple[str, str], int]) -> None:
-    parties = [(ids[(r["source_system"], r["external_id"])], p) for r in rows if r["parties"]
-               for p in r["parties"] if (r["source_system"], r["external_id"]) in ids]
+    parties = [
+        (ids[(r["source_system"], r["external_id"])], p)
+        for r in rows
+        if r["parties"]
+        for p in r["parties"]
+        if (r["source_system"], r["external_id"]) in ids
+    ]
     if not parties:
         return
     hashes = {p[1]: p for _, p in parties}
     known = dict(Person.objects.filter(iin_hash__in=list(hashes)).values_list("iin_hash", "pk"))
-    missing = [Person(iin_hash=h, birth_date=p[2], sex=p[3]) for h, p in hashes.items() if h not in known]
+    missing = [
+        Person(iin_hash=h, birth_date=p[2], sex=p[3]) for h, p in hashes.items() if h not in known
+    ]
     Person.objects.bulk_create(missing, ignore_conflicts=True)
     if missing:
         known = dict(Person.objects.filter(iin_hash__in=list(hashes)).values_list("iin_hash", "pk"))
     OffenceParty.objects.bulk_create(
-        [OffenceParty(offence_id=offence_id, person_id=known[p[1]], role=p[0]) for offence_id, p in parties],
+        [
+            OffenceParty(offence_id=offence_id, person_id=known[p[1]], role=p[0])
+            for offence_id, p in parties
+        ],
         ignore_conflicts=True,
     )
 

@@ -28,7 +28,9 @@ def detect_format(name: str) -> str:
         return "jsonl"
     if suffix in {"xlsx", "xlsm"}:
         return "xlsx"
-    raise UnreadableFile(_("Unknown file type %(suffix)s: use CSV, JSON Lines or XLSX.") % {"suffix": suffix or "?"})
+    raise UnreadableFile(
+        _("Unknown file type %(suffix)s: use CSV, JSON Lines or XLSX.") % {"suffix": suffix or "?"}
+    )
 
 
 def _text(value: object) -> str:
@@ -68,8 +70,13 @@ def _read_csv(handle: IO[bytes]) -> Iterator[tuple[int, Row]]:
             if not values:
                 continue
             if len(values) != width:
-                yield number, {"__error__": _("has %(got)d columns, the header has %(want)d") % {
-                    "got": len(values), "want": width}}
+                yield (
+                    number,
+                    {
+                        "__error__": _("has %(got)d columns, the header has %(want)d")
+                        % {"got": len(values), "want": width}
+                    },
+                )
                 continue
             yield number, dict(zip(header, values, strict=True))
     except UnicodeDecodeError as error:

@@ -32,16 +32,51 @@ MAX_TEXT = {"source_system": 40, "external_id": 64}
 LAT_RANGE, LON_RANGE = (40.5, 55.5), (46.4, 87.4)
 
 APPEAL_TIMES = ("received_at", "answered_at", "dispatched_at", "arrived_at", "closed_at")
-APPEAL_COLUMNS = ("source_system", "external_id", "channel", "category", "status", *APPEAL_TIMES,
-                  "lat", "lon", "region", "district", "sector")
-OFFENCE_COLUMNS = ("source_system", "external_id", "kind", "article", "occurred_at",
-                   "registered_at", "place_type", "status", "lat", "lon", "region", "district",
-                   "sector", "appeal_source_system", "appeal_external_id", "victim_iins",
-                   "suspect_iins", "offender_iins")
+APPEAL_COLUMNS = (
+    "source_system",
+    "external_id",
+    "channel",
+    "category",
+    "status",
+    *APPEAL_TIMES,
+    "lat",
+    "lon",
+    "region",
+    "district",
+    "sector",
+)
+OFFENCE_COLUMNS = (
+    "source_system",
+    "external_id",
+    "kind",
+    "article",
+    "occurred_at",
+    "registered_at",
+    "place_type",
+    "status",
+    "lat",
+    "lon",
+    "region",
+    "district",
+    "sector",
+    "appeal_source_system",
+    "appeal_external_id",
+    "victim_iins",
+    "suspect_iins",
+    "offender_iins",
+)
 REQUIRED = {
     "appeals": ("source_system", "external_id", "channel", "category", "status", "received_at"),
-    "offences": ("source_system", "external_id", "kind", "article", "occurred_at",
-                 "registered_at", "place_type", "status"),
+    "offences": (
+        "source_system",
+        "external_id",
+        "kind",
+        "article",
+        "occurred_at",
+        "registered_at",
+        "place_type",
+        "status",
+    ),
 }
 COLUMNS = {"appeals": APPEAL_COLUMNS, "offences": OFFENCE_COLUMNS}
 PARTY_COLUMNS = {"victim_iins": "victim", "suspect_iins": "suspect", "offender_iins": "offender"}
@@ -72,8 +107,12 @@ class Lookups:
         return cls(
             articles={c: (i, k) for c, i, k in Article.objects.values_list("code", "id", "kind")},
             regions=dict(Region.objects.values_list("iso", "id")),
-            districts={c: (i, r) for c, i, r in District.objects.values_list("code", "id", "region_id")},
-            sectors={c: (i, d) for c, i, d in Sector.objects.values_list("code", "id", "district_id")},
+            districts={
+                c: (i, r) for c, i, r in District.objects.values_list("code", "id", "region_id")
+            },
+            sectors={
+                c: (i, d) for c, i, d in Sector.objects.values_list("code", "id", "district_id")
+            },
         )
 
 
@@ -102,19 +141,26 @@ def _text(row: dict[str, str], name: str, *, required: bool = False) -> str:
 def _choice(row: dict[str, str], name: str, choices: type) -> str:
     value = _text(row, name, required=True)
     if value not in choices.values:  # type: ignore[attr-defined]
-        raise RowError(name, _("'%(value)s' is not one of: %(allowed)s") % {
-            "value": value[:40], "allowed": ", ".join(choices.values)})  # type: ignore[attr-defined]
+        raise RowError(
+            name,
+            _("'%(value)s' is not one of: %(allowed)s")
+            % {"value": value[:40], "allowed": ", ".join(choices.values)},
+        )  # type: ignore[attr-defined]
     return value
 
 
-def _time(row: dict[str, str], name: str, lookups: Lookups, *, required: bool = False) -> dt.datetime | None:
+def _time(
+    row: dict[str, str], name: str, lookups: Lookups, *, required: bool = False
+) -> dt.datetime | None:
     raw = _text(row, name, required=required)
     if not raw:
         return None
     try:
         value = dt.datetime.fromisoformat(raw)
     except ValueError:
-        raise RowError(name, _("'%(value)s' is not an ISO 8601 date-time") % {"value": raw[:40]}) from None
+        raise RowError(
+            name, _("'%(value)s' is not an ISO 8601 date-time") % {"value": raw[:40]}
+        ) from None
     if value.tzinfo is None:  # local registers record Almaty time
         value = value.replace(tzinfo=ALMATY)
     if value > lookups.now + FUTURE_TOLERANCE:
@@ -135,7 +181,9 @@ def _point(row: dict[str, str]) -> tuple[float | None, float | None]:
     except ValueError:
         raise RowError("lat", _("coordinates must be decimal degrees")) from None
     if not (LAT_RANGE[0] <= lat <= LAT_RANGE[1] and LON_RANGE[0] <= lon <= LON_RANGE[1]):
-        raise RowError("lat", _("(%(lat)s, %(lon)s) is outside Kazakhstan") % {"lat": lat, "lon": lon})
+        raise RowError(
+            "lat", _("(%(lat)s, %(lon)s) is outside Kazakhstan") % {"lat": lat, "lon": lon}
+        )
     return lat, lon
 
 
@@ -200,11 +248,16 @@ def clean_offence(row: dict[str, str], lookups: Lookups) -> dict[str, Any]:
     }
     code = _text(row, "article", required=True)
     if code not in lookups.articles:
-        raise RowError("article", _("no article '%(code)s' in the reference table") % {"code": code[:40]})
+        raise RowError(
+            "article", _("no article '%(code)s' in the reference table") % {"code": code[:40]}
+        )
     out["article_id"], article_kind = lookups.articles[code]
     administrative = OffenceKind.ADMINISTRATIVE
     if (article_kind == administrative) != (out["kind"] == administrative):
-        raise RowError("kind", _("'%(kind)s' does not fit article %(code)s") % {"kind": out["kind"], "code": code})
+        raise RowError(
+            "kind",
+            _("'%(kind)s' does not fit article %(code)s") % {"kind": out["kind"], "code": code},
+        )
     out["occurred_at"] = _time(row, "occurred_at", lookups, required=True)
     out["registered_at"] = _time(row, "registered_at", lookups, required=True)
     if out["registered_at"] < out["occurred_at"]:
@@ -218,7 +271,9 @@ def clean_offence(row: dict[str, str], lookups: Lookups) -> dict[str, Any]:
     appeal_system = _text(row, "appeal_source_system")
     appeal_id = _text(row, "appeal_external_id")
     if bool(appeal_system) != bool(appeal_id):
-        raise RowError("appeal_external_id", _("appeal_source_system and appeal_external_id come together"))
+        raise RowError(
+            "appeal_external_id", _("appeal_source_system and appeal_external_id come together")
+        )
     out["appeal_key"] = (appeal_system, appeal_id) if appeal_id else None
     parties: list[tuple[str, str, dt.date | None, str]] = []
     for column, role in PARTY_COLUMNS.items():
@@ -229,7 +284,9 @@ def clean_offence(row: dict[str, str], lookups: Lookups) -> dict[str, Any]:
                 raise RowError(column, str(error)) from None
             parties.append((role, iin_hash(raw), info.birth_date, info.sex))
     out["parties"] = parties
-    out["row_hash"] = _row_hash([v for k, v in out.items() if k != "parties"] + sorted(p[:2] for p in parties))
+    out["row_hash"] = _row_hash(
+        [v for k, v in out.items() if k != "parties"] + sorted(p[:2] for p in parties)
+    )
     return out
 
 

@@ -11,17 +11,48 @@ from django.db.models import Model
 from senim.register.models import Appeal, Offence
 
 FIELDS = {
-    "appeals": ["source_system", "external_id", "row_hash", "channel", "category", "status",
-                "received_at", "answered_at", "dispatched_at", "arrived_at", "closed_at",
-                "lat", "lon", "region_id", "district_id", "sector_id"],
-    "offences": ["source_system", "external_id", "row_hash", "kind", "article_id", "occurred_at",
-                 "registered_at", "place_type", "status", "lat", "lon", "region_id",
-                 "district_id", "sector_id", "appeal_id"],
+    "appeals": [
+        "source_system",
+        "external_id",
+        "row_hash",
+        "channel",
+        "category",
+        "status",
+        "received_at",
+        "answered_at",
+        "dispatched_at",
+        "arrived_at",
+        "closed_at",
+        "lat",
+        "lon",
+        "region_id",
+        "district_id",
+        "sector_id",
+    ],
+    "offences": [
+        "source_system",
+        "external_id",
+        "row_hash",
+        "kind",
+        "article_id",
+        "occurred_at",
+        "registered_at",
+        "place_type",
+        "status",
+        "lat",
+        "lon",
+        "region_id",
+        "district_id",
+        "sector_id",
+        "appeal_id",
+    ],
 }
 MODELS: dict[str, type[Model]] = {"appeals": Appeal, "offences": Offence}
 
 
-def insert(kind: str, rows: list[dict[str, Any]], *, now: dt.datetime) -> dict[tuple[str, str], int]:
+def insert(
+    kind: str, rows: list[dict[str, Any]], *, now: dt.datetime
+) -> dict[tuple[str, str], int]:
     """Insert rows known to be new; returns their ids by (source_system, external_id)."""
     if not rows:
         return {}
@@ -44,7 +75,7 @@ def _ids_of(kind: str, rows: list[dict[str, Any]]) -> dict[tuple[str, str], int]
     for system, ids in by_system.items():
         for start in range(0, len(ids), 5000):
             for ext, pk in model._default_manager.filter(
-                source_system=system, external_id__in=ids[start:start + 5000]
+                source_system=system, external_id__in=ids[start : start + 5000]
             ).values_list("external_id", "pk"):
                 out[(system, ext)] = pk
     return out
@@ -56,7 +87,9 @@ def _copy_value(value: Any) -> Any:
     return value
 
 
-def _copy_insert(kind: str, rows: list[dict[str, Any]], *, now: dt.datetime) -> dict[tuple[str, str], int]:
+def _copy_insert(
+    kind: str, rows: list[dict[str, Any]], *, now: dt.datetime
+) -> dict[tuple[str, str], int]:
     """COPY into a temporary table, then one INSERT … SELECT that skips keys loaded meanwhile."""
     table = MODELS[kind]._meta.db_table
     columns = [*FIELDS[kind], "loaded_at"]

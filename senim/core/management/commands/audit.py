@@ -18,5 +18,7 @@ class Command(BaseCommand):
         if not result.ok:
             for problem in result.problems:
                 self.stderr.write(problem)
-            raise CommandError(f"audit log: {len(result.problems)} problem(s) in {result.checked} entries")
+            raise CommandError(
+                f"audit log: {len(result.problems)} problem(s) in {result.checked} entries"
+            )
         self.stdout.write(f"audit log intact: {result.checked} entries")
