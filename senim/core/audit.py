@@ -83,7 +83,7 @@ def record(
         seq = (last["seq"] + 1) if last else 1
         prev_hash = last["entry_hash"] if last else GENESIS
         at = timezone.now()
-        fields = {
+        fields: dict[str, Any] = {
             "seq": seq,
             "at": at.isoformat(),
             "actor": actor if actor is not None else current_actor(),

@@ -32,7 +32,8 @@ def validate_scope(user: User) -> None:
         raise ValidationError({"district": _("A duty officer is scoped to a district.")})
     if level == "region" and not (user.region_id or user.district_id or user.sector_id):
         raise ValidationError({"region": _("This role is scoped to a region.")})
-    if user.district_id and user.region_id and user.district.region_id != user.region_id:
+    district = user.district if user.district_id else None
+    if district is not None and user.region_id and district.region_id != user.region_id:
         raise ValidationError({"district": _("The district is not in the user's region.")})
 
 

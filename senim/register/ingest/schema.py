@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.db.models import TextChoices
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -138,14 +139,14 @@ def _text(row: dict[str, str], name: str, *, required: bool = False) -> str:
     return value
 
 
-def _choice(row: dict[str, str], name: str, choices: type) -> str:
+def _choice(row: dict[str, str], name: str, choices: type[TextChoices]) -> str:
     value = _text(row, name, required=True)
-    if value not in choices.values:  # type: ignore[attr-defined]
+    if value not in choices.values:
         raise RowError(
             name,
             _("'%(value)s' is not one of: %(allowed)s")
             % {"value": value[:40], "allowed": ", ".join(choices.values)},
-        )  # type: ignore[attr-defined]
+        )
     return value
 
 

@@ -1,0 +1,167 @@
+"""Rows per second of `senim ingest` against a naive ORM save() loop, in one run.
+
+    ./bin/with-postgres .venv/bin/python benchmarks/ingest_bench.py --rows 1000000
+
+Generates a seeded offences CSV (the same file for every contender), then measures:
+1. the naive peer: csv.DictReader + Offence(...).save() per row, on the first --naive-rows rows;
+2. `senim ingest` of the whole file (COPY fast path on PostgreSQL), and the count afterwards;
+3. the same file loaded again: nothing may change, the count must stay the same;
+4. the API upload path (POST /api/register/ingest) on --api-rows rows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import io
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "senim.config.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+
+from benchmarks.machine import database_version, describe  # noqa: E402
+
+HEADER = ["source_system", "external_id", "kind", "article", "occurred_at", "registered_at",
+          "place_type", "status", "lat", "lon"]
+# Centres of the three cities of republican significance; points scatter a few km around them.
+CENTRES = [(43.2567, 76.9286), (51.1282, 71.4307), (42.3417, 69.5901)]
+
+
+def make_file(path: Path, rows: int, seed: int) -> None:
+    from senim.register.models import Article
+
+    rng = np.random.default_rng(seed)
+    articles = list(Article.objects.filter(code_kind="UK", kind="crime").values_list("code", flat=True)[:30])
+    if not articles:
+        raise SystemExit("no Criminal Code articles loaded: run migrate first")
+    start = dt.datetime(2025, 1, 1)
+    city = rng.integers(0, len(CENTRES), rows)
+    centres = np.array(CENTRES)[city]
+    lat = centres[:, 0] + rng.normal(0, 0.03, rows)
+    lon = centres[:, 1] + rng.normal(0, 0.04, rows)
+    minutes = rng.integers(0, 364 * 24 * 60, rows)
+    delay = rng.integers(10, 3 * 24 * 60, rows)
+    article = rng.integers(0, len(articles), rows)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        for i in range(rows):
+            occurred = start + dt.timedelta(minutes=int(minutes[i]))
+            registered = occurred + dt.timedelta(minutes=int(delay[i]))
+            writer.writerow(["bench", f"B-{i:08d}", "crime", articles[article[i]],
+                             occurred.isoformat(), registered.isoformat(), "street", "registered",
+                             f"{lat[i]:.5f}", f"{lon[i]:.5f}"])
+
+
+def naive_orm_loop(path: Path, limit: int) -> float:
+    """The obvious Django code: one save() per row, no batching, same validation of references."""
+    from senim.core.geo import locator
+    from senim.core.models import Region
+    from senim.register.models import Article, Offence
+
+    articles = {a.code: a for a in Article.objects.all()}
+    regions = {r.id: r for r in Region.objects.all()}
+    started = time.perf_counter()
+    with path.open(encoding="utf-8") as handle:
+        for i, row in enumerate(csv.DictReader(handle)):
+            if i >= limit:
+                break
+            lat, lon = float(row["lat"]), float(row["lon"])
+            where = locator().locate(np.array([lat]), np.array([lon]))
+            Offence(source_system="naive", external_id=row["external_id"], kind=row["kind"],
+                    article=articles[row["article"]],
+                    occurred_at=dt.datetime.fromisoformat(row["occurred_at"]).replace(tzinfo=dt.UTC),
+                    registered_at=dt.datetime.fromisoformat(row["registered_at"]).replace(tzinfo=dt.UTC),
+                    place_type=row["place_type"], status=row["status"], lat=lat, lon=lon,
+                    region=regions[int(where.region_ids[0])]).save()
+    return limit / (time.perf_counter() - started)
+
+
+def senim_ingest(path: Path, batch_size: int) -> tuple[float, object]:
+    from senim.register.ingest.pipeline import ingest
+
+    started = time.perf_counter()
+    with path.open("rb") as handle:
+        summary = ingest(handle=handle, kind="offences", fmt="csv", batch_size=batch_size,
+                         actor="benchmark", source_name=path.name)
+    return summary.read / (time.perf_counter() - started), summary
+
+
+def api_upload(path: Path, rows: int) -> float | None:
+    from django.test import Client
+
+    from senim.core.models import User
+
+    try:
+        from senim.register import api as register_api  # noqa: F401
+    except ImportError:
+        return None
+    user, _ = User.objects.get_or_create(username="bench-admin", defaults={"role": "administrator", "is_superuser": True})
+    client = Client()
+    client.force_login(user)
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)[: rows + 1]
+    body = "".join(lines).replace("B-", "API-")
+    upload = io.BytesIO(body.encode())
+    upload.name = "api.csv"
+    started = time.perf_counter()
+    response = client.post("/api/register/ingest?kind=offences", {"file": upload})
+    seconds = time.perf_counter() - started
+    if response.status_code != 200:
+        print(f"  API upload answered {response.status_code}: {response.content[:200]!r}")
+        return None
+    return rows / seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--naive-rows", type=int, default=20_000)
+    parser.add_argument("--api-rows", type=int, default=100_000)
+    parser.add_argument("--batch-size", type=int, default=50_000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--file", type=Path, default=Path("/tmp/senim-bench-offences.csv"))
+    args = parser.parse_args()
+
+    call_command("migrate", verbosity=0)
+    from senim.register.models import Offence
+
+    Offence.objects.filter(source_system__in=["bench", "naive", "API"]).delete()
+    print(describe(database_version()))
+    if not args.file.exists() or sum(1 for _ in args.file.open()) != args.rows + 1:
+        make_file(args.file, args.rows, args.seed)
+    size_mb = args.file.stat().st_size / 1e6
+    print(f"file: {args.file} ({args.rows:,} rows, {size_mb:.0f} MB)")
+
+    naive = naive_orm_loop(args.file, args.naive_rows)
+    print(f"naive ORM save() loop   : {naive:>10,.0f} rows/s  (first {args.naive_rows:,} rows)")
+    Offence.objects.filter(source_system="naive").delete()
+
+    first, summary = senim_ingest(args.file, args.batch_size)
+    count = Offence.objects.filter(source_system="bench").count()
+    print(f"senim ingest, first load: {first:>10,.0f} rows/s  loaded {summary.loaded:,}, rejected {summary.rejected:,}; rows now {count:,}")  # type: ignore[attr-defined]
+    again, summary = senim_ingest(args.file, args.batch_size)
+    count_again = Offence.objects.filter(source_system="bench").count()
+    print(f"senim ingest, same again: {again:>10,.0f} rows/s  loaded {summary.loaded:,}, already present {summary.unchanged:,}; rows now {count_again:,}")  # type: ignore[attr-defined]
+    assert count == count_again == args.rows, "the reload must leave exactly the same rows"
+    print(f"ratio senim / naive     : {first / naive:>10.1f}×")
+    api = api_upload(args.file, min(args.api_rows, args.rows))
+    if api is not None:
+        print(f"API upload (POST /api/register/ingest): {api:,.0f} rows/s  ({min(args.api_rows, args.rows):,} rows)")
+    print(f"database: {connection.vendor}")
+
+
+if __name__ == "__main__":
+    main()
