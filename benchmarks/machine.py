@@ -20,8 +20,11 @@ def describe(database: str = "") -> str:
     if meminfo.exists():
         kb = int(meminfo.read_text().split()[1])
         memory = f", {kb / 1024 / 1024:.0f} GiB RAM"
-    parts = [f"{platform.system()} {platform.machine()}", f"{cpu} × {os.cpu_count()} cores{memory}",
-             f"Python {platform.python_version()}"]
+    parts = [
+        f"{platform.system()} {platform.machine()}",
+        f"{cpu} × {os.cpu_count()} cores{memory}",
+        f"Python {platform.python_version()}",
+    ]
     if database:
         parts.append(database)
     return " | ".join(parts)

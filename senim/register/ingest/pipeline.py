@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import IO, Any
@@ -26,6 +26,8 @@ from senim.register.ingest.schema import CLEANERS, Lookups, RowError, check_head
 from senim.register.models import Appeal, OffenceParty
 
 KINDS = tuple(CLEANERS)
+# Called with a cleaned, located row; raises RowError to refuse it (see `ingest`).
+RowCheck = Callable[[dict[str, Any]], None]
 
 
 @dataclass(frozen=True)
@@ -85,8 +87,13 @@ def ingest(
     batch_size: int | None = None,
     progress: bool = False,
     on_batch: Any = None,
+    check: RowCheck | None = None,
 ) -> LoadSummary:
-    """Load one file. `on_batch(summary)` runs after every committed batch (progress, tests)."""
+    """Load one file. `on_batch(summary)` runs after every committed batch (progress, tests).
+
+    `check(clean)` sees every valid, located row and raises RowError to refuse it; the API
+    uses it to keep a user's load inside their territorial scope.
+    """
     if kind not in CLEANERS:
         raise FileRejected(_("Unknown kind %(kind)s: use appeals or offences.") % {"kind": kind})
     started = time.perf_counter()
@@ -115,6 +122,7 @@ def ingest(
                 summary=summary,
                 actor=actor,
                 source_name=source_name,
+                check=check,
             )
             summary.batches += 1
             if bar is not None:
@@ -155,6 +163,7 @@ def _load_batch(
     summary: LoadSummary,
     actor: str,
     source_name: str,
+    check: RowCheck | None = None,
 ) -> None:
     summary.read += len(batch)
     cleaner = CLEANERS[kind]
@@ -173,6 +182,9 @@ def _load_batch(
         except RowError as error:
             _reject(summary, number, error.field, error.reason)
     valid = _locate(valid, summary)
+    if check is not None:
+        # Before de-duplication, so a refused row is not reported as "already loaded".
+        valid = _checked(valid, check, summary)
     with transaction.atomic():
         valid = _skip_loaded(kind, valid, summary)
         if kind == "offences":
@@ -200,6 +212,20 @@ def _load_batch(
 def _reject(summary: LoadSummary, row: int, field_name: str, reason: str) -> None:
     summary.rejected += 1
     summary.errors.append(RejectedRow(row=row, field=field_name, reason=reason))
+
+
+def _checked(
+    valid: list[tuple[int, dict[str, Any]]], check: RowCheck, summary: LoadSummary
+) -> list[tuple[int, dict[str, Any]]]:
+    kept = []
+    for number, clean in valid:
+        try:
+            check(clean)
+        except RowError as error:
+            _reject(summary, number, error.field, error.reason)
+            continue
+        kept.append((number, clean))
+    return kept
 
 
 def _locate(
@@ -241,17 +267,8 @@ def _skip_loaded(
     kind: str, valid: list[tuple[int, dict[str, Any]]], summary: LoadSummary
 ) -> list[tuple[int, dict[str, Any]]]:
     """Drop rows already loaded unchanged; refuse rows that would silently change a record."""
-    model = writers.MODELS[kind]
-    by_system: dict[str, list[str]] = {}
-    for _number, clean in valid:
-        by_system.setdefault(clean["source_system"], []).append(clean["external_id"])
-    existing: dict[tuple[str, str], str] = {}
-    for system, ids in by_system.items():
-        for start in range(0, len(ids), 5000):
-            for ext, row_hash in model._default_manager.filter(
-                source_system=system, external_id__in=ids[start : start + 5000]
-            ).values_list("external_id", "row_hash"):
-                existing[(system, ext)] = row_hash
+    keys = [(clean["source_system"], clean["external_id"]) for _number, clean in valid]
+    existing = writers.lookup(writers.MODELS[kind], keys, "row_hash")
     fresh = []
     for number, clean in valid:
         stored = existing.get((clean["source_system"], clean["external_id"]))
@@ -272,16 +289,8 @@ def _skip_loaded(
 def _link_appeals(
     valid: list[tuple[int, dict[str, Any]]], summary: LoadSummary
 ) -> list[tuple[int, dict[str, Any]]]:
-    keys = {c["appeal_key"] for _, c in valid if c["appeal_key"]}
-    found: dict[tuple[str, str], int] = {}
-    by_system: dict[str, list[str]] = {}
-    for system, ext in keys:
-        by_system.setdefault(system, []).append(ext)
-    for system, ids in by_system.items():
-        for ext, pk in Appeal.objects.filter(source_system=system, external_id__in=ids).values_list(
-            "external_id", "pk"
-        ):
-            found[(system, ext)] = pk
+    keys = list({c["appeal_key"] for _, c in valid if c["appeal_key"]})
+    found = writers.lookup(Appeal, keys, "id") if keys else {}
     kept = []
     for number, clean in valid:
         key = clean["appeal_key"]

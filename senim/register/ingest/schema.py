@@ -100,6 +100,10 @@ class Lookups:
     sectors: dict[str, tuple[int, int]]  # code -> (id, district id)
     now: dt.datetime = field(default_factory=timezone.now)
 
+    @property
+    def latest_allowed(self) -> dt.datetime:
+        return self.now + FUTURE_TOLERANCE
+
     @classmethod
     def load(cls) -> Lookups:
         from senim.core.models import District, Region, Sector
@@ -139,9 +143,16 @@ def _text(row: dict[str, str], name: str, *, required: bool = False) -> str:
     return value
 
 
+# TextChoices.values builds a new list on every access; loads check millions of rows.
+_ALLOWED: dict[type[TextChoices], frozenset[str]] = {}
+
+
 def _choice(row: dict[str, str], name: str, choices: type[TextChoices]) -> str:
     value = _text(row, name, required=True)
-    if value not in choices.values:
+    allowed = _ALLOWED.get(choices)
+    if allowed is None:
+        allowed = _ALLOWED[choices] = frozenset(choices.values)
+    if value not in allowed:
         raise RowError(
             name,
             _("'%(value)s' is not one of: %(allowed)s")
@@ -164,7 +175,7 @@ def _time(
         ) from None
     if value.tzinfo is None:  # local registers record Almaty time
         value = value.replace(tzinfo=ALMATY)
-    if value > lookups.now + FUTURE_TOLERANCE:
+    if value > lookups.latest_allowed:
         raise RowError(name, _("is in the future"))
     if value.year < 2000:
         raise RowError(name, _("is before 2000"))

@@ -1,0 +1,255 @@
+"""Request and response shapes of the register API.
+
+Input bodies carry the same columns as an ingest file and are checked by the same cleaners
+(senim.register.ingest.schema), so types here are deliberately loose (text): a second set of
+rules in pydantic would drift from the first. Outputs never carry a person identifier;
+offence parties appear only as counts by role.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ninja import Field, Schema
+from pydantic import ConfigDict
+
+from senim.register.models import (
+    AppealCategory,
+    AppealStatus,
+    Channel,
+    OffenceKind,
+    OffenceStatus,
+    PlaceType,
+)
+
+MAX_LIMIT = 500
+
+
+def _one_of(choices: Any) -> str:
+    return "One of: " + ", ".join(choices.values)
+
+
+# --- errors ----------------------------------------------------------------------------------
+
+
+class FieldError(Schema):
+    field: str
+    message: str
+
+
+class ErrorOut(Schema):
+    errors: list[FieldError]
+
+
+def errors(message: str, field: str = "") -> dict[str, list[dict[str, str]]]:
+    """The body every error response of the API shares."""
+    return {"errors": [{"field": field, "message": message}]}
+
+
+# --- filters ---------------------------------------------------------------------------------
+
+
+class Page(Schema):
+    limit: int = Field(100, ge=1, le=MAX_LIMIT, description=f"At most {MAX_LIMIT}.")
+    offset: int = Field(0, ge=0)
+
+
+class TerritoryFilters(Page):
+    region: str | None = Field(None, description="Region ISO 3166-2 code, e.g. KZ-75.")
+    district: str | None = Field(None, description="District code, e.g. KZ-75-ALMALY.")
+    sector: str | None = Field(None, description="Sector code.")
+
+
+class AppealFilters(TerritoryFilters):
+    channel: Channel | None = None
+    category: AppealCategory | None = None
+    status: AppealStatus | None = None
+    received_from: dt.datetime | None = Field(
+        None, description="Inclusive; a time without an offset is Almaty time."
+    )
+    received_to: dt.datetime | None = Field(None, description="Exclusive.")
+
+
+class OffenceFilters(TerritoryFilters):
+    kind: OffenceKind | None = None
+    article: str | None = Field(None, description="Article code, e.g. UK-188.")
+    place_type: PlaceType | None = None
+    status: OffenceStatus | None = None
+    registered_from: dt.datetime | None = Field(
+        None, description="Inclusive; a time without an offset is Almaty time."
+    )
+    registered_to: dt.datetime | None = Field(None, description="Exclusive.")
+
+
+# --- outputs ---------------------------------------------------------------------------------
+
+
+class LocatedOut(Schema):
+    id: int
+    source_system: str
+    external_id: str
+    lat: float | None
+    lon: float | None
+    region: str = Field(description="Region ISO code.")
+    district: str | None = Field(description="District code.")
+    sector: str | None = Field(description="Sector code.")
+    loaded_at: dt.datetime
+
+    @staticmethod
+    def resolve_region(obj: Any) -> str:
+        return obj.region.iso
+
+    @staticmethod
+    def resolve_district(obj: Any) -> str | None:
+        return obj.district.code if obj.district_id else None
+
+    @staticmethod
+    def resolve_sector(obj: Any) -> str | None:
+        return obj.sector.code if obj.sector_id else None
+
+
+class AppealOut(LocatedOut):
+    channel: str
+    category: str
+    status: str
+    received_at: dt.datetime
+    answered_at: dt.datetime | None
+    dispatched_at: dt.datetime | None
+    arrived_at: dt.datetime | None
+    closed_at: dt.datetime | None
+
+
+class PartyCounts(Schema):
+    victim: int
+    suspect: int
+    offender: int
+
+
+class OffenceOut(LocatedOut):
+    kind: str
+    article: str = Field(description="Article code.")
+    occurred_at: dt.datetime
+    registered_at: dt.datetime
+    place_type: str
+    status: str
+    appeal_id: int | None
+    parties: PartyCounts = Field(description="How many parties of each role; never who.")
+
+    @staticmethod
+    def resolve_article(obj: Any) -> str:
+        return obj.article.code
+
+    @staticmethod
+    def resolve_parties(obj: Any) -> dict[str, int]:
+        # Annotated by services.offences, so a page of offences costs one query.
+        return {role: getattr(obj, f"{role}_count") for role in ("victim", "suspect", "offender")}
+
+
+class AppealPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    results: list[AppealOut]
+
+
+class OffencePage(Schema):
+    count: int
+    limit: int
+    offset: int
+    results: list[OffenceOut]
+
+
+# --- inputs ----------------------------------------------------------------------------------
+
+
+class RecordIn(Schema):
+    """Columns shared by both kinds; values are checked by the ingest cleaners."""
+
+    # A misspelt column must not be silently dropped (an ingest file refuses unknown columns too).
+    model_config = ConfigDict(extra="forbid")
+
+    source_system: str = Field(description="At most 40 characters.")
+    external_id: str = Field(description="At most 64 characters; unique within source_system.")
+    lat: float | None = Field(None, description="Decimal degrees; with lon, locates the record.")
+    lon: float | None = None
+    region: str | None = Field(None, description="Region ISO code, if no coordinates.")
+    district: str | None = Field(None, description="District code.")
+    sector: str | None = Field(None, description="Sector code.")
+
+    def as_row(self) -> dict[str, str]:
+        """The body as an ingest row: every value text, absent values empty."""
+        row: dict[str, str] = {}
+        for name, value in self.model_dump().items():
+            if value is None:
+                row[name] = ""
+            elif isinstance(value, list):
+                row[name] = ";".join(str(v) for v in value)
+            else:
+                row[name] = str(value)
+        return row
+
+
+_TIME = "ISO 8601; without an offset it is Almaty time."
+
+
+class AppealIn(RecordIn):
+    channel: str = Field(description=_one_of(Channel))
+    category: str = Field(description=_one_of(AppealCategory))
+    status: str = Field(description=_one_of(AppealStatus))
+    received_at: str = Field(description=_TIME)
+    answered_at: str | None = None
+    dispatched_at: str | None = None
+    arrived_at: str | None = None
+    closed_at: str | None = None
+
+
+class OffenceIn(RecordIn):
+    kind: str = Field(description=_one_of(OffenceKind))
+    article: str = Field(description="Article code, e.g. UK-188 or KoAP-434.")
+    occurred_at: str = Field(description=_TIME)
+    registered_at: str = Field(description=_TIME)
+    place_type: str = Field(description=_one_of(PlaceType))
+    status: str = Field(description=_one_of(OffenceStatus))
+    appeal_source_system: str | None = None
+    appeal_external_id: str | None = None
+    # IINs are validated (checksum) and stored only as keyed hashes; never returned.
+    victim_iins: list[str] = Field(default_factory=list)
+    suspect_iins: list[str] = Field(default_factory=list)
+    offender_iins: list[str] = Field(default_factory=list)
+
+
+class CreatedOut(Schema):
+    id: int
+    created: bool = Field(description="False when an identical record was already loaded.")
+
+
+class StatusIn(Schema):
+    status: OffenceStatus
+    reason: str = Field(min_length=1, max_length=1000, description="Why; kept in the audit log.")
+
+
+# --- ingest and tokens -----------------------------------------------------------------------
+
+
+class RejectedRowOut(Schema):
+    row: int = Field(description="Row number as a person sees the file (CSV header is row 1).")
+    field: str
+    reason: str
+
+
+class LoadSummaryOut(Schema):
+    kind: str
+    read: int
+    loaded: int
+    unchanged: int
+    rejected: int
+    batches: int
+    seconds: float
+    errors: list[RejectedRowOut]
+    errors_truncated: bool
+
+
+class TokenOut(Schema):
+    token: str
+    message: str
