@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import Any
 
 from django.http import HttpRequest
-from ninja.security import APIKeyCookie, HttpBearer
+from ninja.security import HttpBearer, SessionAuth
 
+from senim.core.audit import set_actor
 from senim.core.models import User
 
 
@@ -33,22 +33,9 @@ class _Bearer(HttpBearer):
         user = User.objects.filter(api_token_hash=hash_token(token), is_active=True).first()
         if user is not None:
             request.user = user
+            # The audit middleware ran before this authentication and saw an anonymous request.
+            set_actor(user.get_username())
         return user
-
-
-class _Session(APIKeyCookie):
-    """Django's session cookie, with CSRF checked for unsafe methods."""
-
-    param_name = "sessionid"
-
-    def _get_key(self, request: HttpRequest) -> Any:
-        return request.COOKIES.get(self.param_name)
-
-    def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            return user  # type: ignore[return-value]
-        return None
 
 
 class SessionOrToken:
@@ -56,7 +43,7 @@ class SessionOrToken:
 
     def __init__(self) -> None:
         self.bearer = _Bearer()
-        self.session = _Session(csrf=True)
+        self.session = SessionAuth(csrf=True)  # ninja's own: checks CSRF on unsafe methods
 
     def __call__(self, request: HttpRequest) -> User | None:
         header = request.headers.get("Authorization", "")

@@ -40,6 +40,11 @@ def acting_as(actor: str) -> Iterator[None]:
         _actor.reset(token)
 
 
+def set_actor(actor: str) -> None:
+    """Name the actor for the rest of the current request (after late authentication)."""
+    _actor.set(actor)
+
+
 def current_actor() -> str:
     return _actor.get()
 

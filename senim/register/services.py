@@ -132,13 +132,8 @@ def offences(
     registered_from: dt.datetime | None = None,
     registered_to: dt.datetime | None = None,
 ) -> QuerySet[Offence]:
-    """The caller's offences, newest first, with party counts by role (never the persons)."""
-    counts = {
-        f"{role}_count": Count("parties", filter=Q(parties__role=role)) for role in PartyRole.values
-    }
-    qs = scoped(
-        user, Offence.objects.select_related("region", "district", "sector", "article")
-    ).annotate(**counts)
+    """The caller's offences, newest first; see `with_party_counts` for the parties."""
+    qs = scoped(user, Offence.objects.select_related("region", "district", "sector", "article"))
     qs = _territory_filters(qs, region=region, district=district, sector=sector)
     exact = {"kind": kind, "article__code": article, "place_type": place_type, "status": status}
     qs = qs.filter(**{k: v for k, v in exact.items() if v})
@@ -147,6 +142,17 @@ def offences(
     if registered_to is not None:
         qs = qs.filter(registered_at__lt=_aware(registered_to))
     return qs.order_by("-registered_at", "-id")
+
+
+def with_party_counts(qs: QuerySet[Offence]) -> QuerySet[Offence]:
+    """Annotate `<role>_count` for every party role: how many, never who.
+
+    Apply it to a page, not to the whole list: the join and GROUP BY would also slow the count.
+    """
+    counts = {
+        f"{role}_count": Count("parties", filter=Q(parties__role=role)) for role in PartyRole.values
+    }
+    return qs.annotate(**counts)
 
 
 # --- writes ----------------------------------------------------------------------------------
@@ -174,6 +180,7 @@ def load_rows(
     actor: str,
     source_name: str,
     check: RowCheck | None = None,
+    lookups: Lookups | None = None,
 ) -> LoadSummary:
     """Load already-read rows as one batch of the ingest pipeline (one transaction)."""
     started = time.perf_counter()
@@ -182,7 +189,7 @@ def load_rows(
     pipeline._load_batch(
         rows,
         kind=kind,
-        lookups=Lookups.load(),
+        lookups=lookups or Lookups.load(),
         summary=summary,
         actor=actor,
         source_name=source_name,
@@ -193,10 +200,10 @@ def load_rows(
     return summary
 
 
-def _preflight(kind: str, row: dict[str, str], check: RowCheck) -> None:
+def _preflight(kind: str, row: dict[str, str], check: RowCheck, lookups: Lookups) -> None:
     """Validate and locate one row so that a refusal can be told apart: 422 or 403."""
     try:
-        clean = CLEANERS[kind](row, Lookups.load())
+        clean = CLEANERS[kind](row, lookups)
     except RowError as error:
         raise Invalid(error.field, error.reason) from None
     summary = LoadSummary(kind=kind)
@@ -213,11 +220,17 @@ def create_record(*, user: User, kind: str, row: dict[str, str]) -> Created:
     check = scope_check(user)
     # Scope is decided before de-duplication, so the answer never tells whether a key
     # exists in someone else's territory with the same content.
-    _preflight(kind, row, check)
+    lookups = Lookups.load()
+    _preflight(kind, row, check, lookups)
     for attempt in range(2):
         try:
             summary = load_rows(
-                [(1, row)], kind=kind, actor=user.get_username(), source_name="api", check=check
+                [(1, row)],
+                kind=kind,
+                actor=user.get_username(),
+                source_name="api",
+                check=check,
+                lookups=lookups,
             )
             break
         except IntegrityError:
@@ -252,6 +265,7 @@ def change_offence_status(*, user: User, pk: int, status: str, reason: str) -> O
             _("'%(value)s' is not one of: %(allowed)s")
             % {"value": status[:40], "allowed": ", ".join(OffenceStatus.values)},
         )
+    status = OffenceStatus(status).value  # a plain string for the audit log
     with transaction.atomic():
         offence = scoped(user, Offence.objects.select_for_update()).filter(pk=pk).first()
         if offence is None:
@@ -278,7 +292,7 @@ def change_offence_status(*, user: User, pk: int, status: str, reason: str) -> O
             actor=user.get_username(),
             details={"from": old, "to": status, "reason": reason},
         )
-    return offences(user=user).get(pk=pk)
+    return with_party_counts(offences(user=user)).get(pk=pk)
 
 
 def load_file(
@@ -308,4 +322,3 @@ def load_file(
         },
     )
     return summary
-
