@@ -2,11 +2,10 @@
 
     ./bin/with-postgres .venv/bin/python benchmarks/indicators_bench.py --rows 10000000
 
-Fills register_offence with --rows synthetic offences spread over four years (the measured year
-holds --rows / 4 × 4 = --rows... see below) by one INSERT … SELECT FROM generate_series, ANALYZEs,
-then times the national, region and district indicator tables (the page's queries) cold and warm.
-The measured year holds `--rows` offences; the three years before it hold 95 % of that each,
-so change against the previous year and the 3-year average read real rows too.
+Fills register_offence by one INSERT … SELECT FROM generate_series: --rows offences registered in
+2025 across every district, and 95 % of that in each of the three years before (so the change
+against the previous year and the 3-year average read real rows too), ANALYZEs, then times the
+national, region and district indicator tables — the page's own service — three times each.
 """
 
 from __future__ import annotations
