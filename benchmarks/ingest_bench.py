@@ -104,6 +104,8 @@ def naive_orm_loop(path: Path, limit: int) -> float:
                 break
             lat, lon = float(row["lat"]), float(row["lon"])
             where = locator().locate(np.array([lat]), np.array([lon]))
+            if not where.region_ids[0]:
+                continue  # outside every region: the pipeline rejects these rows too
             Offence(
                 source_system="naive",
                 external_id=row["external_id"],
