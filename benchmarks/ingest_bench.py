@@ -152,7 +152,7 @@ def api_upload(path: Path, rows: int) -> float | None:
     user, _ = User.objects.get_or_create(
         username="bench-admin", defaults={"role": "administrator", "is_superuser": True}
     )
-    client = Client()
+    client = Client(SERVER_NAME="localhost")
     client.force_login(user)
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)[: rows + 1]
     body = "".join(lines).replace("B-", "API-")
