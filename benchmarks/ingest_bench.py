@@ -33,19 +33,10 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from benchmarks.machine import database_version, describe  # noqa: E402
+from senim.register.ingest.schema import REQUIRED  # noqa: E402
 
-HEADER = [
-    "source_system",
-    "external_id",
-    "kind",
-    "article",
-    "occurred_at",
-    "registered_at",
-    "place_type",
-    "status",
-    "lat",
-    "lon",
-]
+# The required offence columns in their documented order, then the point.
+HEADER = [*REQUIRED["offences"], "lat", "lon"]
 # Centres of the three cities of republican significance; points scatter a few km around them.
 CENTRES = [(43.2567, 76.9286), (51.1282, 71.4307), (42.3417, 69.5901)]
 

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from senim.register.ingest.schema import REQUIRED
+
 ROWS, BATCH = 60_000, 2_000
 
 
@@ -40,20 +42,7 @@ def test_a_killed_load_leaves_whole_batches_and_resumes(tmp_path: Path) -> None:
     path = tmp_path / "offences.csv"
     with path.open("w", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(
-            [
-                "source_system",
-                "external_id",
-                "kind",
-                "article",
-                "occurred_at",
-                "registered_at",
-                "place_type",
-                "status",
-                "lat",
-                "lon",
-            ]
-        )
+        writer.writerow([*REQUIRED["offences"], "lat", "lon"])
         for i in range(ROWS):
             writer.writerow(
                 [
