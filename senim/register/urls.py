@@ -1,2 +1,8 @@
+from django.urls import path
 
-urlpatterns: list = []  # pages are added by the indicators work
+from senim.register import views
+
+urlpatterns = [
+    path("", views.indicators_page, name="indicators-home"),
+    path("indicators/", views.indicators_page, name="indicators"),
+]

@@ -1,0 +1,418 @@
+"""Crime indicators per territory: the query service behind the indicators page, export and API.
+
+Counting is done by the database with one grouped query per measure (volumes of the period and
+of the three years before it in one pass; the structure in another), never one query per
+territory, so a national table costs the same few queries for 20 regions as a district table
+for its sectors. The arithmetic (rates, changes, averages, shares) is senim.analytics.indicators.
+See docs/indicators.md for what each figure means.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import operator
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Literal
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Max, Min, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from senim.analytics.indicators import (
+    AVERAGE_YEARS,
+    Dynamics,
+    Period,
+    Share,
+    dynamics,
+    rate_per_100k,
+    shares,
+)
+from senim.core.models import District, Region, RegionPopulation, Sector, User
+from senim.core.scope import require_district, require_region, scope_level, scoped
+from senim.register.models import Article, CodeKind, Offence, OffenceKind, Severity
+
+Level = Literal["national", "region", "district"]
+LEVELS: tuple[Level, ...] = ("national", "region", "district")
+Population = tuple[int, bool]  # (residents, is a placeholder figure)
+# Chapters of the Criminal Code beyond this many are shown as one "other" slice.
+TOP_CHAPTERS = 8
+
+
+class UnknownTerritory(LookupError):
+    """A region or district code that does not exist (or does not belong to its parent)."""
+
+
+@dataclass(frozen=True)
+class Place:
+    """A territory as a table shows it. level 'unassigned' collects records with no sub-unit."""
+
+    level: str  # "country" | "region" | "district" | "sector" | "unassigned"
+    id: int | None
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Row:
+    place: Place
+    population: int | None
+    population_is_placeholder: bool
+    rate: float | None
+    dynamics: Dynamics
+    # Query parameters that open this row's own table; None where there is nothing below.
+    drill: dict[str, str] | None
+
+
+@dataclass(frozen=True)
+class IndicatorTable:
+    level: Level
+    child_level: str  # "region" | "district" | "sector" | "self"
+    country: Place
+    region: Place | None
+    district: Place | None
+    period: Period
+    population_year: int
+    kinds: tuple[str, ...]  # empty: every kind
+    rows: tuple[Row, ...]
+    total: Row
+    by_kind: tuple[Share, ...]
+    by_severity: tuple[Share, ...]
+    by_chapter: tuple[Share, ...]
+    chapter_titles: dict[str, str]
+
+    @property
+    def show_total(self) -> bool:
+        # A district without sectors is its own only row; a total would repeat it.
+        return self.child_level != "self"
+
+    @property
+    def displayed_rows(self) -> tuple[Row, ...]:
+        """Exactly the rows the page shows, total last: what exports write."""
+        return (*self.rows, self.total) if self.show_total else self.rows
+
+    @property
+    def has_placeholder(self) -> bool:
+        return any(r.population_is_placeholder for r in self.displayed_rows)
+
+
+# --- territory and period --------------------------------------------------------------------
+
+
+def locate(
+    *, region_iso: str | None, district_code: str | None
+) -> tuple[Level, int | None, int | None]:
+    """(level, region_id, district_id) named by URL codes; UnknownTerritory for a bad code."""
+    if not region_iso and not district_code:
+        return "national", None, None
+    district = None
+    if district_code:
+        district = District.objects.filter(code=district_code).first()
+        if district is None:
+            raise UnknownTerritory(district_code)
+    region = Region.objects.filter(iso=region_iso).first() if region_iso else None
+    if region_iso and region is None:
+        raise UnknownTerritory(region_iso)
+    if district is not None:
+        if region is not None and district.region_id != region.pk:
+            raise UnknownTerritory(district_code)
+        return "district", district.region_id, district.pk
+    assert region is not None
+    return "region", region.pk, None
+
+
+def home(user: User) -> tuple[Level, int | None, int | None]:
+    """The table a user lands on: the widest one their scope allows."""
+    scope = scope_level(user)
+    if scope == "national":
+        return "national", None, None
+    if scope == "region":
+        return "region", user.region_id, None
+    if scope in {"district", "sector"}:
+        return "district", user.region_id, user.district_id
+    raise PermissionDenied(_("Your account has no territorial scope."))
+
+
+def _aware(day: dt.date) -> dt.datetime:
+    # Periods are local calendar days; registered_at is stored in UTC.
+    return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_default_timezone())
+
+
+def _within(period: Period) -> Q:
+    return Q(registered_at__gte=_aware(period.start), registered_at__lt=_aware(period.end))
+
+
+def data_years(user: User) -> list[int]:
+    """Calendar years with offences in the user's scope, oldest first (one MIN/MAX query)."""
+    span = scoped(user, Offence.objects.all()).aggregate(
+        first=Min("registered_at"), last=Max("registered_at")
+    )
+    if span["first"] is None:
+        return []
+    return list(
+        range(timezone.localtime(span["first"]).year, timezone.localtime(span["last"]).year + 1)
+    )
+
+
+def default_period(user: User, *, today: dt.date | None = None) -> Period:
+    """The last full calendar year present in the data (the last elapsed year if none)."""
+    today = today or timezone.localdate()
+    years = [y for y in data_years(user) if y < today.year]
+    year = years[-1] if years else today.year - 1
+    return Period(dt.date(year, 1, 1), dt.date(year + 1, 1, 1))
+
+
+# --- labels (shared by the page, the exports and the API) ---
+
+
+def kind_label(key: str) -> str:
+    return str(OffenceKind(key).label) if key in OffenceKind.values else key
+
+
+def severity_label(key: str) -> str:
+    return str(Severity(key).label) if key in Severity.values else _("not specified")
+
+
+def chapter_label(table: IndicatorTable, key: str) -> str:
+    if key == "other":
+        return _("other chapters")
+    return _("Ch. %(number)s. %(title)s") % {
+        "number": key,
+        "title": table.chapter_titles.get(key, ""),
+    }
+
+
+# --- scope -----------------------------------------------------------------------------------
+
+
+def _authorise(user: User, level: Level, region_id: int | None, district_id: int | None) -> None:
+    """Raise PermissionDenied unless the user's scope covers the requested table."""
+    scope = scope_level(user)
+    if scope == "none":
+        raise PermissionDenied(_("Your account has no territorial scope."))
+    if level == "national":
+        if scope != "national":
+            raise PermissionDenied(_("The national table is outside your scope."))
+    elif level == "region":
+        assert region_id is not None
+        require_region(user, region_id)
+        # A district- or sector-scoped user has a region too, but not all of its districts.
+        if scope in {"district", "sector"}:
+            raise PermissionDenied(_("This region is outside your scope."))
+    else:
+        assert region_id is not None and district_id is not None
+        require_district(user, district_id, region_id)
+
+
+# --- counting --------------------------------------------------------------------------------
+
+
+def _volumes(qs: QuerySet[Offence], group: str, periods: list[Period]) -> dict[object, list[int]]:
+    """{group value: [count in each period]}: one grouped query with a filtered COUNT per period."""
+    counts = {f"c{i}": Count("pk", filter=_within(p)) for i, p in enumerate(periods)}
+    rows = (
+        qs.filter(functools.reduce(operator.or_, (_within(p) for p in periods)))
+        .values(group)
+        .annotate(**counts)
+        .order_by()
+    )
+    return {r[group]: [r[f"c{i}"] for i in range(len(periods))] for r in rows}
+
+
+def _region_populations(region_ids: list[int], year: int) -> dict[int, Population]:
+    """{region id: (population, is placeholder)} of `year`, else the nearest earlier, else the first."""
+    best: dict[int, tuple[int, int, bool]] = {}
+    for rid, y, pop, placeholder in RegionPopulation.objects.filter(
+        region_id__in=region_ids
+    ).values_list("region_id", "year", "population", "is_placeholder"):
+        # Rank: any year up to `year` beats a later one; among those the latest, else the earliest.
+        rank = y if y <= year else -y
+        if rid not in best or rank > best[rid][0]:
+            best[rid] = (rank, pop, placeholder)
+    return {rid: (pop, ph) for rid, (_, pop, ph) in best.items()}
+
+
+def _structure(
+    qs: QuerySet[Offence], period: Period
+) -> tuple[tuple[Share, ...], tuple[Share, ...], tuple[Share, ...], dict[str, str]]:
+    """Shares by kind, by severity (crimes) and by Criminal Code chapter from one grouped query."""
+    grouped = list(
+        qs.filter(_within(period)).values("kind", "article_id").annotate(n=Count("pk")).order_by()
+    )
+    articles = {
+        a["id"]: a
+        for a in Article.objects.filter(id__in={g["article_id"] for g in grouped}).values(
+            "id", "code_kind", "chapter", "chapter_title_ru", "chapter_title_en", "severity"
+        )
+    }
+    by_kind: dict[str, int] = defaultdict(int)
+    by_severity: dict[str, int] = defaultdict(int)
+    by_chapter: dict[str, int] = defaultdict(int)
+    titles: dict[str, str] = {}
+    english = (get_language() or "kk")[:2] == "en"
+    for g in grouped:
+        by_kind[g["kind"]] += g["n"]
+        article = articles[g["article_id"]]
+        if g["kind"] == OffenceKind.CRIME:
+            by_severity[article["severity"] or ""] += g["n"]
+        if article["code_kind"] == CodeKind.CRIMINAL and article["chapter"] is not None:
+            key = str(article["chapter"])
+            by_chapter[key] += g["n"]
+            # The code ships chapter titles in Russian and English; Kazakh pages use Russian.
+            titles[key] = article["chapter_title_en" if english else "chapter_title_ru"]
+    return (
+        shares(by_kind),
+        shares(by_severity),
+        shares(by_chapter, top=TOP_CHAPTERS),
+        titles,
+    )
+
+
+# --- the table -------------------------------------------------------------------------------
+
+
+def _children(
+    user: User, level: Level, region_id: int | None, district_id: int | None, year: int
+) -> tuple[str, str, list[Place], dict[int, Population]]:
+    """(child level, grouping field, child places, their populations) of the requested table."""
+    if level == "national":
+        places = [Place("region", r.pk, r.iso, r.name) for r in Region.objects.all()]
+        populations = _region_populations([p.id for p in places if p.id], year)
+        return "region", "region_id", places, populations
+    if level == "region":
+        assert region_id is not None
+        districts = list(District.objects.filter(region_id=region_id))
+        places = [Place("district", d.pk, d.code, d.name) for d in districts]
+        populations = {d.pk: pop for d in districts if (pop := _district_population(d))}
+        return "district", "district_id", places, populations
+    assert district_id is not None
+    sectors = Sector.objects.filter(district_id=district_id).select_related("district")
+    if scope_level(user) == "sector":
+        assert user.sector_id is not None
+        sectors = sectors.filter(pk=user.sector_id)
+    if sectors:
+        # Sectors have no population of their own, so their rows carry volumes and dynamics only.
+        return "sector", "sector_id", [Place("sector", s.pk, s.code, str(s)) for s in sectors], {}
+    district = District.objects.get(pk=district_id)
+    place = Place("district", district.pk, district.code, district.name)
+    pop = _district_population(district)
+    return "self", "district_id", [place], {district.pk: pop} if pop else {}
+
+
+def indicators(
+    *,
+    user: User,
+    level: Level,
+    region_id: int | None = None,
+    district_id: int | None = None,
+    date_from: dt.date,
+    date_to: dt.date,
+    kinds: list[str] | None,
+) -> IndicatorTable:
+    """The indicator table of one territory's children for offences registered in [from, to)."""
+    if level not in LEVELS:
+        raise ValueError(f"unknown level {level!r}")
+    if level == "district" and district_id is not None and region_id is None:
+        region_id = District.objects.values_list("region_id", flat=True).get(pk=district_id)
+    if (level != "national" and region_id is None) or (level == "district" and district_id is None):
+        raise ValueError(f"the {level} table needs its territory")
+    _authorise(user, level, region_id, district_id)
+    period = Period(date_from, date_to)
+    year = period.reference_year
+    kinds_t = tuple(sorted(set(kinds or ())))
+
+    where: dict[str, int] = {}
+    if region_id is not None and level in {"region", "district"}:
+        where["region_id"] = region_id
+    if district_id is not None and level == "district":
+        where["district_id"] = district_id
+    qs = scoped(user, Offence.objects.filter(**where))
+    if kinds_t:
+        qs = qs.filter(kind__in=kinds_t)
+
+    child_level, group, places, populations = _children(user, level, region_id, district_id, year)
+    periods = [period] + [period.years_earlier(n) for n in range(1, AVERAGE_YEARS + 1)]
+    volumes = _volumes(qs, group, periods)
+    zero = [0] * len(periods)
+
+    region = Region.objects.get(pk=region_id) if region_id else None
+    district = District.objects.get(pk=district_id) if district_id else None
+
+    def drill(place: Place) -> dict[str, str] | None:
+        if place.level == "region":
+            return {"region": place.code}
+        if child_level == "district" and region is not None:
+            return {"region": region.iso, "district": place.code}
+        return None
+
+    rows = [_row(p, volumes.get(p.id, zero), populations.get(p.id or -1), drill(p)) for p in places]
+    if volumes.get(None) and child_level != "self":
+        # Records whose sub-unit is not known yet still count in the total, visibly.
+        # Two literal messages, so that makemessages finds both.
+        label = (
+            _("not assigned to a sector")
+            if child_level == "sector"
+            else _("not assigned to a district")
+        )
+        rows.append(_row(Place("unassigned", None, "", label), volumes[None], None, None))
+
+    totals = [sum(v[i] for v in volumes.values()) for i in range(len(periods))]
+    country = Place("country", None, "KZ", _("Republic of Kazakhstan"))
+    total_place, total_pop = country, None
+    if level == "national":
+        known = [populations.get(p.id or -1) for p in places]
+        if known and all(known):
+            total_pop = (sum(k[0] for k in known if k), any(k[1] for k in known if k))
+    elif level == "region" and region is not None:
+        total_place = Place("region", region.pk, region.iso, region.name)
+        total_pop = _region_populations([region.pk], year).get(region.pk)
+    elif district is not None:
+        total_place = Place("district", district.pk, district.code, district.name)
+        # A sector-scoped user's total is their sector alone; the district's population is not its.
+        total_pop = None if scope_level(user) == "sector" else _district_population(district)
+    total = _row(total_place, totals, total_pop, None)
+
+    by_kind, by_severity, by_chapter, titles = _structure(qs, period)
+    return IndicatorTable(
+        level=level,
+        child_level=child_level,
+        country=country,
+        region=total_place if level == "region" else _place(region),
+        district=total_place if level == "district" else None,
+        period=period,
+        population_year=year,
+        kinds=kinds_t,
+        rows=tuple(rows),
+        total=total,
+        by_kind=by_kind,
+        by_severity=by_severity,
+        by_chapter=by_chapter,
+        chapter_titles=titles,
+    )
+
+
+def _row(
+    place: Place, counts: list[int], population: Population | None, drill: dict[str, str] | None
+) -> Row:
+    pop, placeholder = population if population else (None, False)
+    return Row(
+        place=place,
+        population=pop,
+        population_is_placeholder=placeholder,
+        rate=rate_per_100k(counts[0], pop),
+        dynamics=dynamics(counts[0], counts[1:]),
+        drill=drill,
+    )
+
+
+def _place(region: Region | None) -> Place | None:
+    return Place("region", region.pk, region.iso, region.name) if region else None
+
+
+def _district_population(district: District) -> Population | None:
+    if district.population is None:
+        return None
+    return district.population, district.population_is_placeholder

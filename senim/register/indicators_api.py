@@ -1,0 +1,158 @@
+"""Indicators API: the indicator table of the page as JSON, with the page's filters and scope.
+
+Mounted by senim.config.api at /api/indicators/. It calls the same service and the same filter
+parsing as the page (senim.register.views.Filters), so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, QueryDict
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+
+from senim.analytics.indicators import Share
+from senim.register.indicators import IndicatorTable, Row, chapter_label, kind_label, severity_label
+from senim.register.views import Filters, build_table
+
+router = Router(tags=["indicators"])
+
+
+class IndicatorFilters(Schema):
+    region: str = Field("", description="ISO 3166-2 code of a region, e.g. KZ-75")
+    district: str = Field("", description="District code, e.g. KZ-75-ALMALY")
+    year: int | None = Field(
+        None, description="A calendar year; default: the last full year in the data"
+    )
+    date_from: dt.date | None = Field(None, description="Start of a custom period (with date_to)")
+    date_to: dt.date | None = Field(None, description="Last day of a custom period, inclusive")
+    kind: list[str] = Field(default_factory=list, description="Offence kinds; empty: all")
+
+
+class PlaceOut(Schema):
+    level: str
+    code: str
+    name: str
+
+
+class ChangeOut(Schema):
+    absolute: float
+    percent: float | None
+
+
+class RowOut(Schema):
+    territory: PlaceOut
+    population: int | None
+    population_is_placeholder: bool
+    volume: int
+    rate_per_100k: float | None
+    previous_year: int
+    change_vs_previous_year: ChangeOut
+    average_3y: float
+    change_vs_average_3y: ChangeOut
+
+
+class ShareOut(Schema):
+    key: str
+    label: str
+    count: int
+    share: float
+
+
+class TableOut(Schema):
+    level: Literal["national", "region", "district"]
+    child_level: str
+    territory: PlaceOut
+    date_from: dt.date
+    date_to: dt.date = Field(description="Last day of the period, inclusive")
+    population_year: int
+    kinds: list[str]
+    rows: list[RowOut]
+    total: RowOut | None
+    by_kind: list[ShareOut]
+    by_severity: list[ShareOut]
+    by_chapter: list[ShareOut]
+
+
+class ErrorOut(Schema):
+    errors: list[dict[str, str]]
+
+
+def _row(row: Row) -> dict[str, Any]:
+    d = row.dynamics
+    return {
+        "territory": row.place.__dict__,
+        "population": row.population,
+        "population_is_placeholder": row.population_is_placeholder,
+        "volume": d.volume,
+        "rate_per_100k": row.rate,
+        "previous_year": d.previous_year,
+        "change_vs_previous_year": d.vs_previous_year.__dict__,
+        "average_3y": d.average_3y,
+        "change_vs_average_3y": d.vs_average_3y.__dict__,
+    }
+
+
+def _shares(shares: tuple[Share, ...], label: Any) -> list[dict[str, Any]]:
+    return [
+        {"key": s.key, "label": label(s.key), "count": s.count, "share": s.share} for s in shares
+    ]
+
+
+def serialise(table: IndicatorTable) -> dict[str, Any]:
+    place = table.district or table.region or table.country
+    return {
+        "level": table.level,
+        "child_level": table.child_level,
+        "territory": place.__dict__,
+        "date_from": table.period.start,
+        "date_to": table.period.last_day,
+        "population_year": table.population_year,
+        "kinds": list(table.kinds),
+        "rows": [_row(r) for r in table.rows],
+        "total": _row(table.total) if table.show_total else None,
+        "by_kind": _shares(table.by_kind, kind_label),
+        "by_severity": _shares(table.by_severity, severity_label),
+        "by_chapter": _shares(table.by_chapter, lambda k: chapter_label(table, k)),
+    }
+
+
+def _error(status: int, message: str, field: str = "") -> Status[Any]:
+    return Status(status, {"errors": [{"field": field, "message": message}]})
+
+
+@router.get(
+    "/",
+    response={200: TableOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Crime indicators of a territory's regions, districts or sectors",
+)
+def indicator_table(request: HttpRequest, filters: Query[IndicatorFilters]) -> Any:
+    """Volume, rate per 100 000, change against last year and against the 3-year average, and
+    structure, for offences registered in the period. See docs/indicators.md."""
+    params = QueryDict(mutable=True)
+    params.update({"region": filters.region, "district": filters.district})
+    if filters.date_from or filters.date_to:
+        if not (filters.date_from and filters.date_to):
+            return _error(400, _("A custom period needs both date_from and date_to."), "date_from")
+        params.update(
+            {
+                "period": "range",
+                "from": filters.date_from.isoformat(),
+                "to": filters.date_to.isoformat(),
+            }
+        )
+    elif filters.year is not None:
+        params["year"] = str(filters.year)
+    params.setlist("kind", filters.kind)
+    try:
+        table = build_table(request.auth, Filters.parse(params))  # type: ignore[attr-defined]
+    except ValueError as error:
+        return _error(400, str(error))
+    except PermissionDenied as error:
+        return _error(403, str(error) or _("Outside your scope."))
+    except Http404 as error:
+        return _error(404, str(error))
+    return serialise(table)
