@@ -161,7 +161,9 @@ def _places(rng: np.random.Generator, region: Region, n: int) -> tuple[np.ndarra
     centres = np.array(districts)
     if region.kind == "city":
         # Clustered: a dozen tight hot spots carry 60 % of city offences.
-        spots = centres[rng.integers(0, len(centres), 12)] + rng.normal(0, 0.01, (12, 2))
+        # The hot spots stay where they are from year to year: they come from the region, not the year.
+        fixed = np.random.default_rng(region.pk)
+        spots = centres[fixed.integers(0, len(centres), 12)] + fixed.normal(0, 0.01, (12, 2))
         hot = rng.random(n) < 0.6
         base = np.where(
             hot[:, None], spots[rng.integers(0, 12, n)], centres[rng.integers(0, len(centres), n)]
