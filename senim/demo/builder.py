@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from django.contrib.auth.hashers import make_password
@@ -83,7 +84,7 @@ def _users() -> None:
     almaty = Region.objects.get(iso=DEMO_CITY)
     district = District.objects.filter(region=almaty).order_by("code").first()
     sector = Sector.objects.filter(district=district).order_by("code").first()
-    specs = [
+    specs: list[tuple[str, str, dict[str, Any]]] = [
         ("analyst", "national_analyst", {}),
         ("almaty_analyst", "regional_analyst", {"region": almaty}),
         ("duty", "duty_officer", {"district": district}),
@@ -108,9 +109,12 @@ def _article_pool(kind_filter: set[str]) -> tuple[list[int], list[str], np.ndarr
 
 def _offences(rng: np.random.Generator, year: int, scale: float) -> int:
     regions = list(Region.objects.all())
-    population = {
-        r.id: (r.population(year).population if r.population(year) else 500_000) for r in regions
-    }
+    population: dict[int, int] = {}
+    for region in regions:
+        known = region.population(year)
+        if known is None:
+            raise ValueError(f"no population for {region.iso}: load senim/core/data/population.csv")
+        population[region.id] = known.population
     total_population = sum(population.values())
     criminal = _article_pool({"crime", "criminal_misdemeanour"})
     administrative = _article_pool({"administrative"})

@@ -13,9 +13,17 @@ def load_articles() -> int:
     if not ARTICLES_CSV.exists():
         return 0
     fields = [f.name for f in Article._meta.fields if f.name not in {"id", "chapter"}]
-    return upsert(Article, ({
-        **{f: r.get(f, "") for f in fields}, "chapter": int(r["chapter"]) if r["chapter"] else None,
-    } for r in read_csv(ARTICLES_CSV)), key="code")
+    return upsert(
+        Article,
+        (
+            {
+                **{f: r.get(f, "") for f in fields},
+                "chapter": int(r["chapter"]) if r["chapter"] else None,
+            }
+            for r in read_csv(ARTICLES_CSV)
+        ),
+        key="code",
+    )
 
 
 def load_articles_after_migrate(**kwargs: object) -> None:

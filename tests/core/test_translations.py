@@ -22,7 +22,9 @@ def test_every_message_is_translated_with_its_placeholders(language: str) -> Non
     for entry in entries:
         translations = entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr]
         for text in translations:
-            assert sorted(PLACEHOLDER.findall(text)) == sorted(PLACEHOLDER.findall(entry.msgid)), entry.msgid
+            assert sorted(PLACEHOLDER.findall(text)) == sorted(PLACEHOLDER.findall(entry.msgid)), (
+                entry.msgid
+            )
 
 
 def test_kazakh_is_the_default_language() -> None:

@@ -17,7 +17,9 @@ class Command(BaseCommand):
         parser.add_argument("path", type=Path)
         parser.add_argument("--kind", required=True, choices=KINDS)
         parser.add_argument("--format", choices=FORMATS, help="default: from the file name")
-        parser.add_argument("--errors", type=Path, help="where rejected rows go (default: PATH.errors.csv)")
+        parser.add_argument(
+            "--errors", type=Path, help="where rejected rows go (default: PATH.errors.csv)"
+        )
         parser.add_argument("--batch-size", type=int, default=None)
         parser.add_argument("--no-progress", action="store_true")
 
@@ -32,7 +34,11 @@ class Command(BaseCommand):
         with path.open("rb") as handle:
             try:
                 summary = ingest(
-                    handle=handle, kind=options["kind"], fmt=fmt, actor="cli", source_name=path.name,
+                    handle=handle,
+                    kind=options["kind"],
+                    fmt=fmt,
+                    actor="cli",
+                    source_name=path.name,
                     batch_size=options["batch_size"],
                     progress=not options["no_progress"] and sys.stderr.isatty(),
                 )
