@@ -212,7 +212,8 @@ def _authorise(user: User, level: Level, region_id: int | None, district_id: int
 
 def _volumes(qs: QuerySet[Offence], group: str, periods: list[Period]) -> dict[object, list[int]]:
     """{group value: [count in each period]}: one grouped query with a filtered COUNT per period."""
-    counts = {f"c{i}": Count("pk", filter=_within(p)) for i, p in enumerate(periods)}
+    # Count a column of the covering index (never null), so PostgreSQL can answer from it alone.
+    counts = {f"c{i}": Count("registered_at", filter=_within(p)) for i, p in enumerate(periods)}
     rows = (
         qs.filter(functools.reduce(operator.or_, (_within(p) for p in periods)))
         .values(group)
@@ -240,7 +241,10 @@ def _structure(
 ) -> tuple[tuple[Share, ...], tuple[Share, ...], tuple[Share, ...], dict[str, str]]:
     """Shares by kind, by severity (crimes) and by Criminal Code chapter from one grouped query."""
     grouped = list(
-        qs.filter(_within(period)).values("kind", "article_id").annotate(n=Count("pk")).order_by()
+        qs.filter(_within(period))
+        .values("kind", "article_id")
+        .annotate(n=Count("registered_at"))
+        .order_by()
     )
     articles = {
         a["id"]: a

@@ -176,6 +176,13 @@ class Offence(Located):
         indexes = [
             models.Index(fields=["registered_at", "region", "kind"]),
             models.Index(fields=["region", "district", "registered_at"]),
+            # Indicator tables count by time window and territory; on PostgreSQL this index
+            # carries every column they read, so the counts come from index-only scans.
+            models.Index(
+                fields=["registered_at"],
+                include=["region", "district", "sector", "kind", "article"],
+                name="offence_indicator_cover",
+            ),
         ]
 
 
