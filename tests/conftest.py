@@ -4,6 +4,19 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
+def _english_messages(request, settings):
+    """Tests read messages in English; tests marked `kazakh_default` keep the real default (kk)."""
+    if request.node.get_closest_marker("kazakh_default"):
+        yield
+        return
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _fresh_locator():
     """Territory lookups are cached per process; tests change territory freely."""
     from django.core.cache import cache

@@ -27,6 +27,7 @@ def test_every_message_is_translated_with_its_placeholders(language: str) -> Non
             )
 
 
+@pytest.mark.kazakh_default
 def test_kazakh_is_the_default_language() -> None:
     from django.conf import settings
 
