@@ -131,3 +131,30 @@ def test_a_district_outside_the_users_region_is_invalid(world: dict) -> None:
     user = User(username="bad", role="duty_officer", region=world["a"], district=world["db"])
     with pytest.raises(ValidationError, match="not in the user's region"):
         user.full_clean()
+
+
+def test_reference_data_is_loaded_after_migrate() -> None:
+    from senim.core.models import District, FacilityKind, Region, RegionPopulation
+    from senim.register.models import Article
+
+    assert Region.objects.count() == 20
+    assert set(Region.objects.filter(kind="city").values_list("iso", flat=True)) == {
+        "KZ-71",
+        "KZ-75",
+        "KZ-79",
+    }
+    assert {"KZ-10", "KZ-33", "KZ-62"} <= set(
+        Region.objects.values_list("iso", flat=True)
+    )  # the 2022 regions
+    assert RegionPopulation.objects.filter(year=2025).count() == 20
+    assert District.objects.filter(region__iso="KZ-75").count() == 8
+    assert set(FacilityKind.objects.values_list("agency_code", flat=True)) == {
+        "mia_police",
+        "penitentiary",
+        "health",
+        "education",
+        "social_protection",
+        "defence",
+        "national_security",
+    }
+    assert Article.objects.get(code="UK-146").title_ru == "Пытки"
