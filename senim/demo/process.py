@@ -101,7 +101,7 @@ class Background:
 
     def _integral(self, t: float) -> float:
         t = min(max(t, 0.0), float(self.hours))
-        whole = int(math.floor(t))
+        whole = math.floor(t)
         partial = self.hourly[whole] * (t - whole) if whole < self.hours else 0.0
         return float(self._cumulative[whole] + partial)
 
@@ -164,7 +164,7 @@ def simulate(
     (memoryless) part of their exponential delay, so a continuation is an exact conditional draw.
     """
     end = float(background.hours) if end is None else end
-    lo, hi = max(int(math.floor(start)), 0), min(int(math.ceil(end)), background.hours)
+    lo, hi = max(math.floor(start), 0), min(math.ceil(end), background.hours)
     hours = np.arange(lo, hi, dtype=float)
     seg_start, seg_end = np.maximum(hours, start), np.minimum(hours + 1, end)
     rates = background.hourly[lo:hi] * np.clip(seg_end - seg_start, 0, None)
@@ -276,8 +276,10 @@ def true_intensity(
 
 # Relative risk by local hour: low before dawn, rising through the day, peaking 19-22 h.
 HOUR_WEIGHTS = np.array(
-    [3.0, 2.2, 1.6, 1.2, 1.0, 1.0, 1.4, 2.2, 3.2, 4.0, 4.5, 5.0]
-    + [5.4, 5.6, 5.6, 5.8, 6.3, 7.2, 8.4, 9.4, 9.6, 8.6, 6.6, 4.6]
+    [
+        *(3.0, 2.2, 1.6, 1.2, 1.0, 1.0, 1.4, 2.2, 3.2, 4.0, 4.5, 5.0),
+        *(5.4, 5.6, 5.6, 5.8, 6.3, 7.2, 8.4, 9.4, 9.6, 8.6, 6.6, 4.6),
+    ]
 )
 # Monday … Sunday: more on Friday evening and the weekend.
 WEEKDAY_WEIGHTS = np.array([0.93, 0.92, 0.94, 0.96, 1.06, 1.12, 1.07])
