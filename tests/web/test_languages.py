@@ -27,3 +27,13 @@ def test_validation_errors_follow_the_language() -> None:
             with pytest.raises(InvalidIIN) as error:
                 parse_iin("123")
             assert text in str(error.value)
+
+
+def test_numbers_are_grouped_the_kazakh_way() -> None:
+    from django.template.defaultfilters import floatformat
+    from django.utils import translation
+
+    with translation.override("kk"):
+        assert floatformat(1234567.24, "1g") == "1\xa0234\xa0567,2"
+    with translation.override("ru"):
+        assert floatformat(1234567.24, "1g") == "1\xa0234\xa0567,2"
