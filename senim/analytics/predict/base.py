@@ -1,0 +1,85 @@
+"""The one interface every predictor follows: `fit(events)` then `predict(at) → RiskGrid`.
+
+Events are plain arrays: time in days (float, any origin, e.g. days since 2022-01-01) and
+position in metres on the analysis `Grid`'s plane. A predictor is fitted on the events up to a
+cut-off and asked for the relative risk of each cell over the horizon that starts at `at`;
+back-testing (senim.analytics.backtest) compares that ranking with what happened next.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from senim.analytics.grid import FloatArray, Grid
+
+
+@dataclass(frozen=True)
+class Events:
+    """Events sorted by time: `t` in days, `x` / `y` in metres on the grid's plane."""
+
+    t: FloatArray
+    x: FloatArray
+    y: FloatArray
+
+    @classmethod
+    def of(cls, t: npt.ArrayLike, x: npt.ArrayLike, y: npt.ArrayLike) -> Events:
+        t_a = np.asarray(t, dtype=np.float64)
+        x_a = np.asarray(x, dtype=np.float64)
+        y_a = np.asarray(y, dtype=np.float64)
+        if not (t_a.shape == x_a.shape == y_a.shape) or t_a.ndim != 1:
+            raise ValueError("t, x and y must be 1-D arrays of the same length")
+        order = np.argsort(t_a, kind="stable")
+        return cls(t_a[order], x_a[order], y_a[order])
+
+    def __len__(self) -> int:
+        return int(self.t.size)
+
+    def before(self, cutoff: float) -> Events:
+        """Events strictly before `cutoff` (what a forecaster may know at that time)."""
+        end = int(np.searchsorted(self.t, cutoff, side="left"))
+        return Events(self.t[:end], self.x[:end], self.y[:end])
+
+    def between(self, start: float, end: float) -> Events:
+        """Events in [start, end)."""
+        lo = int(np.searchsorted(self.t, start, side="left"))
+        hi = int(np.searchsorted(self.t, end, side="left"))
+        return Events(self.t[lo:hi], self.x[lo:hi], self.y[lo:hi])
+
+
+@dataclass(frozen=True)
+class RiskGrid:
+    """Relative risk per cell (shape grid.shape, non-negative); higher means flag it first."""
+
+    grid: Grid
+    risk: FloatArray
+    model: str
+
+    def __post_init__(self) -> None:
+        if self.risk.shape != self.grid.shape:
+            raise ValueError(f"risk has shape {self.risk.shape}, the grid {self.grid.shape}")
+
+    def top_cells(self, coverage: float) -> npt.NDArray[np.int64]:
+        """Flat indices of the highest-risk cells covering `coverage` (0–1) of the grid.
+
+        Ties are broken by cell index so the choice is deterministic.
+        """
+        if not 0 < coverage <= 1:
+            raise ValueError(f"coverage must be in (0, 1], got {coverage}")
+        k = max(1, round(coverage * self.grid.size))
+        flat = self.risk.ravel()
+        order = np.lexsort((np.arange(flat.size), -flat))
+        return order[:k].astype(np.int64)
+
+
+class Predictor(Protocol):
+    """Fit on past events, then rank cells for the horizon starting at `at` (days)."""
+
+    name: str
+
+    def fit(self, events: Events, grid: Grid) -> Predictor: ...
+
+    def predict(self, at: float, horizon_days: float = 7.0) -> RiskGrid: ...
