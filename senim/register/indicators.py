@@ -1,9 +1,9 @@
 """Crime indicators per territory: the query service behind the indicators page, export and API.
 
-Counting is done by the database with one grouped query per measure (volumes of the period and
-of the three years before it in one pass; the structure in another), never one query per
-territory, so a national table costs the same few queries for 20 regions as a district table
-for its sectors. The arithmetic (rates, changes, averages, shares) is senim.analytics.indicators.
+Counting reads the offence counts the database keeps by trigger (senim.register.counts): whole
+months of a period from the monthly table, the days at its edges from the daily one, each with
+one grouped query for all periods at once, never one query per territory. A national table over
+ten million offences a year so sums tens of thousands of rows, not millions. The arithmetic (rates, changes, averages, shares) is senim.analytics.indicators.
 See docs/indicators.md for what each figure means.
 """
 
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max, Min, Q, QuerySet
+from django.db.models import Max, Min, Q, Sum
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -33,7 +33,14 @@ from senim.analytics.indicators import (
 )
 from senim.core.models import District, Region, RegionPopulation, Sector, User
 from senim.core.scope import require_district, require_region, scope_level, scoped
-from senim.register.models import Article, CodeKind, Offence, OffenceKind, Severity
+from senim.register.models import (
+    Article,
+    CodeKind,
+    OffenceDaily,
+    OffenceKind,
+    OffenceMonthly,
+    Severity,
+)
 
 Level = Literal["national", "region", "district"]
 LEVELS: tuple[Level, ...] = ("national", "region", "district")
@@ -136,25 +143,14 @@ def home(user: User) -> tuple[Level, int | None, int | None]:
     raise PermissionDenied(_("Your account has no territorial scope."))
 
 
-def _aware(day: dt.date) -> dt.datetime:
-    # Periods are local calendar days; registered_at is stored in UTC.
-    return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_default_timezone())
-
-
-def _within(period: Period) -> Q:
-    return Q(registered_at__gte=_aware(period.start), registered_at__lt=_aware(period.end))
-
-
 def data_years(user: User) -> list[int]:
     """Calendar years with offences in the user's scope, oldest first (one MIN/MAX query)."""
-    span = scoped(user, Offence.objects.all()).aggregate(
-        first=Min("registered_at"), last=Max("registered_at")
+    span = scoped(user, OffenceMonthly.objects.filter(n__gt=0)).aggregate(
+        first=Min("month"), last=Max("month")
     )
     if span["first"] is None:
         return []
-    return list(
-        range(timezone.localtime(span["first"]).year, timezone.localtime(span["last"]).year + 1)
-    )
+    return list(range(span["first"].year, span["last"].year + 1))
 
 
 def default_period(user: User, *, today: dt.date | None = None) -> Period:
@@ -210,17 +206,68 @@ def _authorise(user: User, level: Level, region_id: int | None, district_id: int
 # --- counting --------------------------------------------------------------------------------
 
 
-def _volumes(qs: QuerySet[Offence], group: str, periods: list[Period]) -> dict[object, list[int]]:
-    """{group value: [count in each period]}: one grouped query with a filtered COUNT per period."""
-    # Count a column of the covering index (never null), so PostgreSQL can answer from it alone.
-    counts = {f"c{i}": Count("registered_at", filter=_within(p)) for i, p in enumerate(periods)}
-    rows = (
-        qs.filter(functools.reduce(operator.or_, (_within(p) for p in periods)))
-        .values(group)
-        .annotate(**counts)
-        .order_by()
+def _split(period: Period) -> tuple[tuple[dt.date, dt.date] | None, list[tuple[dt.date, dt.date]]]:
+    """(whole months inside the period or None, the remaining day ranges at its edges)."""
+    first = period.start if period.start.day == 1 else _next_month(period.start)
+    last = period.end.replace(day=1)
+    if first >= last:
+        return None, [(period.start, period.end)]
+    edges = [(a, b) for a, b in ((period.start, first), (last, period.end)) if a < b]
+    return (first, last), edges
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+
+
+def _counts(
+    user: User,
+    where: dict[str, int],
+    kinds: tuple[str, ...],
+    periods: list[Period],
+    group: tuple[str, ...],
+) -> dict[tuple[object, ...], list[int]]:
+    """{group values: [offences registered in each period]} within the user's scope."""
+    found: dict[tuple[object, ...], list[int]] = defaultdict(lambda: [0] * len(periods))
+    split = [_split(p) for p in periods]
+    sources = (
+        (OffenceMonthly, "month", [[months] if months else [] for months, _ in split]),
+        (OffenceDaily, "day", [edges for _, edges in split]),
     )
-    return {r[group]: [r[f"c{i}"] for i in range(len(periods))] for r in rows}
+    for model, unit, ranges in sources:
+        within = [
+            functools.reduce(
+                operator.or_, (Q(**{f"{unit}__gte": a, f"{unit}__lt": b}) for a, b in spans)
+            )
+            for spans in ranges
+            if spans
+        ]
+        if not within:
+            continue
+        sums = {
+            f"c{i}": Sum(
+                "n",
+                filter=functools.reduce(
+                    operator.or_, (Q(**{f"{unit}__gte": a, f"{unit}__lt": b}) for a, b in spans)
+                ),
+            )
+            for i, spans in enumerate(ranges)
+            if spans
+        }
+        qs = scoped(user, model.objects.filter(**where))  # type: ignore[attr-defined]
+        if kinds:
+            qs = qs.filter(kind__in=kinds)
+        rows = (
+            qs.filter(functools.reduce(operator.or_, within))
+            .values(*group)
+            .annotate(**sums)
+            .order_by()
+        )
+        for row in rows:
+            counts = found[tuple(row[g] for g in group)]
+            for i in range(len(periods)):
+                counts[i] += row.get(f"c{i}") or 0
+    return dict(found)
 
 
 def _region_populations(region_ids: list[int], year: int) -> dict[int, Population]:
@@ -237,18 +284,12 @@ def _region_populations(region_ids: list[int], year: int) -> dict[int, Populatio
 
 
 def _structure(
-    qs: QuerySet[Offence], period: Period
+    grouped: dict[tuple[str, int], int],
 ) -> tuple[tuple[Share, ...], tuple[Share, ...], tuple[Share, ...], dict[str, str]]:
-    """Shares by kind, by severity (crimes) and by Criminal Code chapter from one grouped query."""
-    grouped = list(
-        qs.filter(_within(period))
-        .values("kind", "article_id")
-        .annotate(n=Count("registered_at"))
-        .order_by()
-    )
+    """Shares by kind, by severity (crimes) and by Criminal Code chapter of grouped counts."""
     articles = {
         a["id"]: a
-        for a in Article.objects.filter(id__in={g["article_id"] for g in grouped}).values(
+        for a in Article.objects.filter(id__in={article for _, article in grouped}).values(
             "id", "code_kind", "chapter", "chapter_title_ru", "chapter_title_en", "severity"
         )
     }
@@ -257,14 +298,14 @@ def _structure(
     by_chapter: dict[str, int] = defaultdict(int)
     titles: dict[str, str] = {}
     english = (get_language() or "kk")[:2] == "en"
-    for g in grouped:
-        by_kind[g["kind"]] += g["n"]
-        article = articles[g["article_id"]]
-        if g["kind"] == OffenceKind.CRIME:
-            by_severity[article["severity"] or ""] += g["n"]
+    for (kind, article_id), n in grouped.items():
+        by_kind[kind] += n
+        article = articles[article_id]
+        if kind == OffenceKind.CRIME:
+            by_severity[article["severity"] or ""] += n
         if article["code_kind"] == CodeKind.CRIMINAL and article["chapter"] is not None:
             key = str(article["chapter"])
-            by_chapter[key] += g["n"]
+            by_chapter[key] += n
             # The code ships chapter titles in Russian and English; Kazakh pages use Russian.
             titles[key] = article["chapter_title_en" if english else "chapter_title_ru"]
     return (
@@ -333,13 +374,9 @@ def indicators(
         where["region_id"] = region_id
     if district_id is not None and level == "district":
         where["district_id"] = district_id
-    qs = scoped(user, Offence.objects.filter(**where))
-    if kinds_t:
-        qs = qs.filter(kind__in=kinds_t)
-
     child_level, group, places, populations = _children(user, level, region_id, district_id, year)
     periods = [period] + [period.years_earlier(n) for n in range(1, AVERAGE_YEARS + 1)]
-    volumes = _volumes(qs, group, periods)
+    volumes = {key[0]: n for key, n in _counts(user, where, kinds_t, periods, (group,)).items()}
     zero = [0] * len(periods)
 
     region = Region.objects.get(pk=region_id) if region_id else None
@@ -379,7 +416,10 @@ def indicators(
         total_pop = None if scope_level(user) == "sector" else _district_population(district)
     total = _row(total_place, totals, total_pop, None)
 
-    by_kind, by_severity, by_chapter, titles = _structure(qs, period)
+    structure = _counts(user, where, kinds_t, [period], ("kind", "article_id"))
+    by_kind, by_severity, by_chapter, titles = _structure(
+        {(str(k), int(a)): n[0] for (k, a), n in structure.items() if n[0]}  # type: ignore[call-overload]
+    )
     return IndicatorTable(
         level=level,
         child_level=child_level,

@@ -176,13 +176,8 @@ class Offence(Located):
         indexes = [
             models.Index(fields=["registered_at", "region", "kind"]),
             models.Index(fields=["region", "district", "registered_at"]),
-            # Indicator tables count by time window and territory; on PostgreSQL this index
-            # carries every column they read, so the counts come from index-only scans.
-            models.Index(
-                fields=["registered_at"],
-                include=["region", "district", "sector", "kind", "article"],
-                name="offence_indicator_cover",
-            ),
+            # Indicator tables read OffenceDaily / OffenceMonthly, not this table, so it
+            # carries no covering index for them: every index here slows bulk loads.
         ]
 
 
@@ -200,4 +195,65 @@ class OffenceParty(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["offence", "person", "role"], name="party_once"),
+        ]
+
+
+class OffenceCount(models.Model):
+    """Offences per calendar unit × territory × kind × article, kept by database triggers.
+
+    Indicator tables read these instead of counting millions of offences: every insert, update
+    and delete on the offence table (ORM, COPY, raw SQL) adjusts them in the same transaction,
+    so they cannot drift from the register (`senim offence_counts --verify` proves it).
+    Foreign keys carry no database constraint: the rows are derived, never edited by hand.
+    """
+
+    region = models.ForeignKey(
+        Region, models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    district = models.ForeignKey(
+        District,
+        models.DO_NOTHING,
+        null=True,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    sector = models.ForeignKey(
+        Sector, models.DO_NOTHING, null=True, db_constraint=False, db_index=False, related_name="+"
+    )
+    kind = models.CharField(max_length=24)
+    article = models.ForeignKey(
+        Article, models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    n = models.IntegerField()
+
+    class Meta:
+        abstract = True
+
+
+class OffenceDaily(OffenceCount):
+    day = models.DateField()  # local calendar day of registered_at
+
+    class Meta:
+        constraints = [
+            # NULLS NOT DISTINCT on PostgreSQL; SQLite gets an equivalent expression index
+            # from migration 0004 (it has no such clause).
+            models.UniqueConstraint(
+                fields=["day", "region", "district", "sector", "kind", "article"],
+                name="offence_daily_key",
+                nulls_distinct=False,
+            ),
+        ]
+
+
+class OffenceMonthly(OffenceCount):
+    month = models.DateField()  # first day of the local calendar month of registered_at
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "region", "district", "sector", "kind", "article"],
+                name="offence_monthly_key",
+                nulls_distinct=False,
+            ),
         ]

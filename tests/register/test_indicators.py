@@ -157,6 +157,27 @@ def test_periods_are_local_calendar_days(user: Any) -> None:
     assert row(table, "KZ-71").dynamics.volume == 1
 
 
+def test_a_period_not_aligned_to_months_counts_whole_months_and_edge_days(user: Any) -> None:
+    # Counted from the monthly table (February) and the daily one (15-31 Jan, 1-9 Mar).
+    for when in [
+        local(2025, 1, 14, 23, 59),  # before
+        local(2025, 1, 15, 0, 1),
+        local(2025, 2, 1),
+        local(2025, 2, 28, 23, 59),
+        local(2025, 3, 9, 23, 59),
+        local(2025, 3, 10, 0, 0),  # the end is exclusive
+    ]:
+        add("KZ-71", None, "UK-188", when)
+    add("KZ-71", None, "UK-188", local(2024, 2, 10), 2)  # the same period a year earlier
+    period = {"date_from": dt.date(2025, 1, 15), "date_to": dt.date(2025, 3, 10)}
+    table = indicators(user=user(), level="national", kinds=None, **period)
+    assert row(table, "KZ-71").dynamics.volume == 4
+    assert row(table, "KZ-71").dynamics.previous_year == 2
+    inside_a_month = {"date_from": dt.date(2025, 1, 15), "date_to": dt.date(2025, 1, 20)}
+    table = indicators(user=user(), level="national", kinds=None, **inside_a_month)
+    assert row(table, "KZ-71").dynamics.volume == 1
+
+
 def test_kinds_filter_and_structure(world: None, user: Any) -> None:
     region = Region.objects.get(iso="KZ-75").pk
     only_admin = indicators(

@@ -1,0 +1,200 @@
+"""Offence counts by day and by month, kept equal to the offence table by database triggers.
+
+PostgreSQL: statement-level triggers with transition tables, so a COPY of 50 000 rows costs one
+grouped upsert, not 50 000. SQLite: row-level triggers (it has no statement-level ones).
+Days are local calendar days of registered_at in settings.TIME_ZONE: PostgreSQL converts with
+AT TIME ZONE; SQLite, which knows no time zones, gets the zone's UTC offsets since 2000 written
+into the SQL as a CASE over its transitions. `rebuild` recounts from the register and `verify`
+compares (the `senim offence_counts` command).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import connections, transaction
+
+KEY = "region_id, district_id, sector_id, kind, article_id"
+TABLES = {"day": "register_offencedaily", "month": "register_offencemonthly"}
+
+
+def _offset(at: dt.datetime, zone: ZoneInfo) -> int:
+    offset = at.astimezone(zone).utcoffset()
+    assert offset is not None  # a ZoneInfo always knows its offset
+    return int(offset.total_seconds())
+
+
+def _transitions(zone: ZoneInfo) -> list[tuple[str, int]]:
+    """[(UTC instant the offset starts, offset in seconds)] from 2000 to 2040, first at 2000."""
+    at = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+    out = [(at, _offset(at, zone))]
+    while at < dt.datetime(2040, 1, 1, tzinfo=dt.UTC):
+        at += dt.timedelta(hours=1)
+        offset = _offset(at, zone)
+        if offset != out[-1][1]:
+            out.append((at, offset))
+    return [(t.strftime("%Y-%m-%d %H:%M:%S"), offset) for t, offset in out]
+
+
+def _sqlite_day(column: str) -> str:
+    spans = _transitions(ZoneInfo(settings.TIME_ZONE))
+    branches = [
+        f"WHEN {column} < '{spans[i + 1][0]}' THEN date({column}, '{offset:+d} seconds')"
+        for i, (_start, offset) in enumerate(spans[:-1])
+    ]
+    last = f"date({column}, '{spans[-1][1]:+d} seconds')"
+    return f"(CASE {' '.join(branches)} ELSE {last} END)" if branches else last
+
+
+def _sqlite_units(column: str) -> dict[str, str]:
+    day = _sqlite_day(column)
+    return {"day": day, "month": f"(substr({day}, 1, 8) || '01')"}
+
+
+def _sqlite_apply(sign: str, row: str) -> str:
+    units = _sqlite_units(f"{row}.registered_at")
+    return " ".join(
+        f"""INSERT INTO {table} ({unit}, {KEY}, n)
+            VALUES ({units[unit]}, {row}.region_id, {row}.district_id, {row}.sector_id,
+                    {row}.kind, {row}.article_id, {sign}1)
+            ON CONFLICT ({unit}, region_id, ifnull(district_id, 0), ifnull(sector_id, 0),
+                         kind, article_id)
+            DO UPDATE SET n = n + excluded.n;"""
+        for unit, table in TABLES.items()
+    )
+
+
+def _sqlite() -> list[str]:
+    return [
+        *(
+            f"""CREATE UNIQUE INDEX {table}_key ON {table}
+                ({unit}, region_id, ifnull(district_id, 0), ifnull(sector_id, 0), kind, article_id)"""
+            for unit, table in TABLES.items()
+        ),
+        f"""CREATE TRIGGER register_offence_count_insert AFTER INSERT ON register_offence
+            BEGIN {_sqlite_apply("+", "NEW")} END""",
+        f"""CREATE TRIGGER register_offence_count_delete AFTER DELETE ON register_offence
+            BEGIN {_sqlite_apply("-", "OLD")} END""",
+        f"""CREATE TRIGGER register_offence_count_update
+            AFTER UPDATE OF registered_at, {KEY} ON register_offence
+            BEGIN {_sqlite_apply("-", "OLD")} {_sqlite_apply("+", "NEW")} END""",
+    ]
+
+
+SQLITE_REVERSE = [
+    "DROP TRIGGER IF EXISTS register_offence_count_insert",
+    "DROP TRIGGER IF EXISTS register_offence_count_delete",
+    "DROP TRIGGER IF EXISTS register_offence_count_update",
+    *(f"DROP INDEX IF EXISTS {table}_key" for table in TABLES.values()),
+]
+
+
+def _postgres_units() -> dict[str, str]:
+    local = f"(registered_at AT TIME ZONE '{settings.TIME_ZONE}')"
+    return {"day": f"{local}::date", "month": f"date_trunc('month', {local})::date"}
+
+
+def _postgres_apply(rows: str, sign: str) -> str:
+    units = _postgres_units()
+    return "\n".join(
+        f"""INSERT INTO {table} AS c ({unit}, {KEY}, n)
+            SELECT {units[unit]}, {KEY}, {sign}count(*) FROM {rows} GROUP BY 1, 2, 3, 4, 5, 6
+            ON CONFLICT ({unit}, {KEY}) DO UPDATE SET n = c.n + EXCLUDED.n;"""
+        for unit, table in TABLES.items()
+    )
+
+
+POSTGRES_FUNCTION = """
+CREATE FUNCTION register_offence_count() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN
+    {old}
+  END IF;
+  IF TG_OP IN ('UPDATE', 'INSERT') THEN
+    {new}
+  END IF;
+  RETURN NULL;
+END $$
+"""
+POSTGRES_TRIGGERS = [
+    """CREATE TRIGGER register_offence_count_insert AFTER INSERT ON register_offence
+       REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT
+       EXECUTE FUNCTION register_offence_count()""",
+    """CREATE TRIGGER register_offence_count_update AFTER UPDATE ON register_offence
+       REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT
+       EXECUTE FUNCTION register_offence_count()""",
+    """CREATE TRIGGER register_offence_count_delete AFTER DELETE ON register_offence
+       REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT
+       EXECUTE FUNCTION register_offence_count()""",
+]
+POSTGRES_REVERSE = [
+    "DROP TRIGGER IF EXISTS register_offence_count_insert ON register_offence",
+    "DROP TRIGGER IF EXISTS register_offence_count_update ON register_offence",
+    "DROP TRIGGER IF EXISTS register_offence_count_delete ON register_offence",
+    "DROP FUNCTION IF EXISTS register_offence_count()",
+]
+
+
+def _postgres() -> list[str]:
+    body = POSTGRES_FUNCTION.format(
+        old=_postgres_apply("old_rows", "-"), new=_postgres_apply("new_rows", "")
+    )
+    return [body, *POSTGRES_TRIGGERS]
+
+
+def install(connection) -> None:  # type: ignore[no-untyped-def]
+    """Create the triggers (and SQLite's key indexes) on a migrated connection."""
+    statements = _postgres() if connection.vendor == "postgresql" else _sqlite()
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+
+
+def uninstall(connection) -> None:  # type: ignore[no-untyped-def]
+    statements = POSTGRES_REVERSE if connection.vendor == "postgresql" else SQLITE_REVERSE
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+
+
+def _grouped_sql(vendor: str) -> dict[str, str]:
+    """SELECT unit, key…, count(*) over the whole offence table, per table."""
+    units = _postgres_units() if vendor == "postgresql" else _sqlite_units("registered_at")
+    return {
+        table: f"SELECT {units[unit]} AS unit, {KEY}, count(*) FROM register_offence "
+        "GROUP BY 1, 2, 3, 4, 5, 6"
+        for unit, table in TABLES.items()
+    }
+
+
+def rebuild(using: str = "default") -> None:
+    """Recount both tables from the register in one transaction."""
+    connection = connections[using]
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        for (unit, table), select in zip(
+            TABLES.items(), _grouped_sql(connection.vendor).values(), strict=True
+        ):
+            cursor.execute(f"DELETE FROM {table}")
+            cursor.execute(f"INSERT INTO {table} ({unit}, {KEY}, n) {select}")
+
+
+def verify(using: str = "default") -> dict[str, int]:
+    """{table: keys whose stored count differs from a recount}; all zero when in step."""
+    connection = connections[using]
+    differences = {}
+    with connection.cursor() as cursor:
+        for (unit, table), select in zip(
+            TABLES.items(), _grouped_sql(connection.vendor).values(), strict=True
+        ):
+            cursor.execute(select)
+            fresh = {tuple(map(str, row[:-1])): row[-1] for row in cursor.fetchall()}
+            cursor.execute(f"SELECT {unit}, {KEY}, n FROM {table} WHERE n <> 0")
+            stored: dict[tuple[str, ...], int] = {}
+            for row in cursor.fetchall():
+                key = tuple(map(str, row[:-1]))
+                stored[key] = stored.get(key, 0) + row[-1]
+            keys = set(fresh) | set(stored)
+            differences[table] = sum(1 for k in keys if fresh.get(k, 0) != stored.get(k, 0))
+    return differences
