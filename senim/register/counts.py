@@ -6,6 +6,9 @@ Days are local calendar days of registered_at in settings.TIME_ZONE: PostgreSQL 
 AT TIME ZONE; SQLite, which knows no time zones, gets the zone's UTC offsets since 2000 written
 into the SQL as a CASE over its transitions. `rebuild` recounts from the register and `verify`
 compares (the `senim offence_counts` command).
+
+SQLite drops a table's triggers when a migration rebuilds the table to alter a column: such a
+migration must end by calling `uninstall`, `install` and `rebuild` (see migration 0006).
 """
 
 from __future__ import annotations

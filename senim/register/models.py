@@ -39,14 +39,28 @@ class AppealStatus(models.TextChoices):
     REJECTED = "rejected", _("rejected as unfounded")
 
 
+# The register's references (db_constraint=False below) are checked by every writer (ingest, API, demo) against the
+# reference tables and protected from deletion by the ORM (PROTECT), but carry no database
+# foreign-key constraint: PostgreSQL checks one per row per reference at commit, which cost
+# more than the whole COPY of a bulk load. `senim offence_counts verify` and the tests check
+# the data stays consistent. The region needs no index of its own: (region, district,
+# registered_at) leads with it.
+
+
 class Located(models.Model):
     """A record with a point in Kazakhstan and the territory it falls in."""
 
     lat = models.FloatField(_("latitude"), null=True, blank=True)
     lon = models.FloatField(_("longitude"), null=True, blank=True)
-    region = models.ForeignKey(Region, models.PROTECT, related_name="+")
-    district = models.ForeignKey(District, models.PROTECT, null=True, blank=True, related_name="+")
-    sector = models.ForeignKey(Sector, models.PROTECT, null=True, blank=True, related_name="+")
+    region = models.ForeignKey(
+        Region, models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
+    district = models.ForeignKey(
+        District, models.PROTECT, null=True, blank=True, related_name="+", db_constraint=False
+    )
+    sector = models.ForeignKey(
+        Sector, models.PROTECT, null=True, blank=True, related_name="+", db_constraint=False
+    )
     source_system = models.CharField(_("source system"), max_length=40)
     external_id = models.CharField(_("identifier in the source system"), max_length=64)
     # Hash of the record as loaded: a re-sent identical row is recognised as already loaded,
@@ -157,13 +171,15 @@ OFFENCE_TRANSITIONS = {
 
 class Offence(Located):
     kind = models.CharField(_("kind"), max_length=24, choices=OffenceKind.choices)
-    article = models.ForeignKey(Article, models.PROTECT, related_name="offences")
+    article = models.ForeignKey(
+        Article, models.PROTECT, related_name="offences", db_index=False, db_constraint=False
+    )
     occurred_at = models.DateTimeField(_("occurred"))
     registered_at = models.DateTimeField(_("registered"))
     place_type = models.CharField(_("place type"), max_length=16, choices=PlaceType.choices)
     status = models.CharField(_("status"), max_length=16, choices=OffenceStatus.choices)
     appeal = models.ForeignKey(
-        Appeal, models.SET_NULL, null=True, blank=True, related_name="offences"
+        Appeal, models.SET_NULL, null=True, blank=True, related_name="offences", db_constraint=False
     )
 
     class Meta:

@@ -20,6 +20,7 @@ from senim.core import audit
 from senim.core.models import Role, User
 from senim.core.scope import scope_level, scoped
 from senim.register.ingest import pipeline, writers
+from senim.register.ingest.batch import Clean, RawBatch
 from senim.register.ingest.pipeline import LoadSummary, RowCheck
 from senim.register.ingest.schema import ALMATY, CLEANERS, Lookups, RowError
 from senim.register.models import (
@@ -187,7 +188,7 @@ def load_rows(
     summary = LoadSummary(kind=kind)
     # One batch, exactly as `pipeline.ingest` runs each batch of a file.
     pipeline._load_batch(
-        rows,
+        RawBatch.from_rows(rows),
         kind=kind,
         lookups=lookups or Lookups.load(),
         summary=summary,
@@ -207,8 +208,10 @@ def _preflight(kind: str, row: dict[str, str], check: RowCheck, lookups: Lookups
     except RowError as error:
         raise Invalid(error.field, error.reason) from None
     summary = LoadSummary(kind=kind)
-    if not pipeline._locate([(1, clean)], summary):
+    located = pipeline.locate(Clean.from_dicts(kind, [1], [clean]), summary)
+    if not len(located):
         raise Invalid(summary.errors[0].field, summary.errors[0].reason)
+    clean = located.record(0)
     try:
         check(clean)
     except RowError as error:

@@ -10,7 +10,6 @@ import csv
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import islice
 from typing import IO, Any
 
 import numpy as np
@@ -22,6 +21,8 @@ from senim.core import audit
 from senim.core.geo import locator
 from senim.core.models import Person
 from senim.register.ingest import readers, writers
+from senim.register.ingest.batch import Clean, RawBatch, row_hashes
+from senim.register.ingest.fast import FAST_CLEANERS
 from senim.register.ingest.schema import CLEANERS, Lookups, RowError, check_header
 from senim.register.models import Appeal, OffenceParty
 
@@ -70,13 +71,6 @@ class FileRejected(ValueError):
     """The file as a whole cannot be loaded; nothing was written."""
 
 
-def _batches(
-    rows: Iterator[tuple[int, dict[str, str]]], size: int
-) -> Iterator[list[tuple[int, dict[str, str]]]]:
-    while batch := list(islice(rows, size)):
-        yield batch
-
-
 def ingest(
     *,
     handle: IO[bytes],
@@ -100,21 +94,18 @@ def ingest(
     summary = LoadSummary(kind=kind)
     lookups = Lookups.load()
     try:
-        rows = readers.read_rows(handle, fmt)
-        first = next(rows, None)
+        batches = readers.read_batches(handle, fmt, batch_size or settings.INGEST_BATCH_SIZE)
+        first = next(batches, None)
     except readers.UnreadableFile as error:
         raise FileRejected(str(error)) from error
-    if first is None:
+    if first is None or not (len(first) or first.errors):
         raise FileRejected(_("The file has no data rows."))
-    problems = (
-        check_header(kind, set(first[1]) - {"__error__"}) if "__error__" not in first[1] else []
-    )
+    problems = check_header(kind, set(first.columns)) if len(first) else []
     if problems:
         raise FileRejected("; ".join(problems))
-    all_rows = _chain(first, rows)
     bar = _progress_bar(progress)
     try:
-        for batch in _batches(all_rows, batch_size or settings.INGEST_BATCH_SIZE):
+        for batch in _chain(first, batches):
             _load_batch(
                 batch,
                 kind=kind,
@@ -126,7 +117,7 @@ def ingest(
             )
             summary.batches += 1
             if bar is not None:
-                bar.update(len(batch))
+                bar.update(len(batch) + len(batch.errors))
             if on_batch is not None:
                 on_batch(summary)
     except readers.UnreadableFile as error:
@@ -140,9 +131,7 @@ def ingest(
     return summary
 
 
-def _chain(
-    first: tuple[int, dict[str, str]], rest: Iterator[tuple[int, dict[str, str]]]
-) -> Iterator[tuple[int, dict[str, str]]]:
+def _chain(first: RawBatch, rest: Iterator[RawBatch]) -> Iterator[RawBatch]:
     yield first
     yield from rest
 
@@ -155,8 +144,63 @@ def _progress_bar(enabled: bool) -> Any:
     return tqdm(unit=" rows", unit_scale=True, mininterval=0.5)
 
 
+def clean_batch(batch: RawBatch, kind: str, lookups: Lookups, summary: LoadSummary) -> Clean:
+    """Validate a batch: whole columns first, the row validator for whatever they did not accept."""
+    summary.read += len(batch) + len(batch.errors)
+    for number, reason in batch.errors.items():
+        _reject(summary, number, "", reason)
+    n = len(batch)
+    numbers = np.array(batch.numbers, dtype=np.int64)
+    fast = FAST_CLEANERS.get(kind)
+    if fast is not None and n:
+        result = fast(batch.columns, n, lookups)
+        accepted = Clean.from_arrays(kind, numbers[result.accepted], result.values)
+        rest = np.flatnonzero(~result.accepted)
+    else:
+        accepted, rest = Clean.empty(kind), np.arange(n)
+    cleaner = CLEANERS[kind]
+    slow_numbers: list[int] = []
+    slow: list[dict[str, Any]] = []
+    for i in rest.tolist():
+        try:
+            slow.append(cleaner(batch.row(i), lookups))
+            slow_numbers.append(batch.numbers[i])
+        except RowError as error:
+            _reject(summary, batch.numbers[i], error.field, error.reason)
+    clean = accepted.concat(Clean.from_dicts(kind, slow_numbers, slow)) if slow else accepted
+    return _first_of_each_key(clean, summary)
+
+
+def _first_of_each_key(clean: Clean, summary: LoadSummary) -> Clean:
+    """A key repeated inside the batch: the first row stands, later ones are refused."""
+    if not len(clean):
+        return clean
+    keys = np.array(
+        [
+            f"{s}\x1f{e}"
+            for s, e in zip(clean.values["source_system"], clean.values["external_id"], strict=True)
+        ],
+        dtype=object,
+    )
+    _unique, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    repeated = np.flatnonzero(first[inverse] != np.arange(len(keys)))
+    for i in repeated.tolist():
+        earlier = int(clean.numbers[first[inverse[i]]])
+        _reject(
+            summary,
+            int(clean.numbers[i]),
+            "external_id",
+            _("repeats row %(row)d") % {"row": earlier},
+        )
+    if not repeated.size:
+        return clean
+    keep = np.ones(len(keys), dtype=bool)
+    keep[repeated] = False
+    return clean.take(keep)
+
+
 def _load_batch(
-    batch: list[tuple[int, dict[str, str]]],
+    batch: RawBatch,
     *,
     kind: str,
     lookups: Lookups,
@@ -165,46 +209,31 @@ def _load_batch(
     source_name: str,
     check: RowCheck | None = None,
 ) -> None:
-    summary.read += len(batch)
-    cleaner = CLEANERS[kind]
-    valid: list[tuple[int, dict[str, Any]]] = []
-    seen: dict[tuple[str, str], int] = {}
-    for number, row in batch:
-        try:
-            if "__error__" in row:
-                raise RowError("", row["__error__"])
-            clean = cleaner(row, lookups)
-            key = (clean["source_system"], clean["external_id"])
-            if key in seen:
-                raise RowError("external_id", _("repeats row %(row)d") % {"row": seen[key]})
-            seen[key] = number
-            valid.append((number, clean))
-        except RowError as error:
-            _reject(summary, number, error.field, error.reason)
-    valid = _locate(valid, summary)
+    clean = clean_batch(batch, kind, lookups, summary)
+    clean.values["row_hash"] = np.array(row_hashes(clean), dtype=object)
+    clean = locate(clean, summary)
     if check is not None:
         # Before de-duplication, so a refused row is not reported as "already loaded".
-        valid = _checked(valid, check, summary)
+        clean = _checked(clean, check, summary)
     with transaction.atomic():
-        valid = _skip_loaded(kind, valid, summary)
+        clean = _skip_loaded(clean, summary)
         if kind == "offences":
-            valid = _link_appeals(valid, summary)
-        rows = [clean for _, clean in valid]
-        ids = writers.insert(kind, rows, now=lookups.now)
+            clean = _link_appeals(clean, summary)
+        ids = writers.insert(clean, now=lookups.now)
         if kind == "offences":
-            _write_parties(rows, ids)
-        summary.loaded += len(ids)
-        summary.unchanged += len(rows) - len(ids)  # loaded by a concurrent load meanwhile
-        if ids:
+            _write_parties(clean, ids)
+        summary.loaded += ids.inserted
+        summary.unchanged += len(clean) - ids.inserted  # loaded by a concurrent load meanwhile
+        if ids.inserted:
             audit.record(
                 action="ingest",
                 model=writers.MODELS[kind]._meta.label,
                 actor=actor,
                 details={
                     "source": source_name,
-                    "rows": len(ids),
-                    "first_row": valid[0][0],
-                    "last_row": valid[-1][0],
+                    "rows": ids.inserted,
+                    "first_row": int(clean.numbers[0]),
+                    "last_row": int(clean.numbers[-1]),
                 },
             )
 
@@ -214,106 +243,106 @@ def _reject(summary: LoadSummary, row: int, field_name: str, reason: str) -> Non
     summary.errors.append(RejectedRow(row=row, field=field_name, reason=reason))
 
 
-def _checked(
-    valid: list[tuple[int, dict[str, Any]]], check: RowCheck, summary: LoadSummary
-) -> list[tuple[int, dict[str, Any]]]:
-    kept = []
-    for number, clean in valid:
+def _refuse(clean: Clean, refused: dict[int, RowError], summary: LoadSummary) -> Clean:
+    """Drop records by index, reporting each one's error."""
+    if not refused:
+        return clean
+    for i, error in refused.items():
+        _reject(summary, int(clean.numbers[i]), error.field, error.reason)
+    keep = np.ones(len(clean), dtype=bool)
+    keep[list(refused)] = False
+    return clean.take(keep)
+
+
+def _checked(clean: Clean, check: RowCheck, summary: LoadSummary) -> Clean:
+    refused: dict[int, RowError] = {}
+    for i in range(len(clean)):
         try:
-            check(clean)
+            check(clean.record(i))
         except RowError as error:
-            _reject(summary, number, error.field, error.reason)
-            continue
-        kept.append((number, clean))
-    return kept
+            refused[i] = error
+    return _refuse(clean, refused, summary)
 
 
-def _locate(
-    valid: list[tuple[int, dict[str, Any]]], summary: LoadSummary
-) -> list[tuple[int, dict[str, Any]]]:
+def locate(clean: Clean, summary: LoadSummary) -> Clean:
     """Fill region / district / sector from the coordinates where the row did not give them."""
-    pending = [
-        (n, c)
-        for n, c in valid
-        if c["lat"] is not None
-        and (c["region_id"] is None or c["district_id"] is None or c["sector_id"] is None)
-    ]
-    if not pending:
-        return valid
-    lat = np.array([c["lat"] for _, c in pending])
-    lon = np.array([c["lon"] for _, c in pending])
-    where = locator().locate(lat, lon)
-    rejected: set[int] = set()
-    for i, (number, clean) in enumerate(pending):
-        region = int(where.region_ids[i]) or None
-        if clean["region_id"] is None:
-            if region is None:
-                _reject(
-                    summary, number, "lat", _("the point is not inside any region of Kazakhstan")
-                )
-                rejected.add(number)
-                continue
-            clean["region_id"] = region
-        if clean["district_id"] is None and region == clean["region_id"]:
-            clean["district_id"] = int(where.district_ids[i]) or None
-        if clean["sector_id"] is None and clean["district_id"] == (
-            int(where.district_ids[i]) or None
-        ):
-            clean["sector_id"] = int(where.sector_ids[i]) or None
-    return [(n, c) for n, c in valid if n not in rejected]
+    v = clean.values
+    region, district, sector = v["region_id"], v["district_id"], v["sector_id"]
+    pending = np.flatnonzero(
+        ~np.isnan(v["lat"]) & ((region == 0) | (district == 0) | (sector == 0))
+    )
+    if not pending.size:
+        return clean
+    where = locator().locate(v["lat"][pending], v["lon"][pending])
+    found_region, found_district = where.region_ids, where.district_ids
+    given = region[pending]
+    outside = (given == 0) & (found_region == 0)
+    new_region = np.where(given == 0, found_region, given)
+    same_region = found_region == new_region
+    new_district = np.where(
+        (district[pending] == 0) & same_region, found_district, district[pending]
+    )
+    same_district = new_district == found_district
+    new_sector = np.where((sector[pending] == 0) & same_district, where.sector_ids, sector[pending])
+    region[pending], district[pending], sector[pending] = new_region, new_district, new_sector
+    reason = _("the point is not inside any region of Kazakhstan")
+    return _refuse(clean, {int(i): RowError("lat", reason) for i in pending[outside]}, summary)
 
 
-def _skip_loaded(
-    kind: str, valid: list[tuple[int, dict[str, Any]]], summary: LoadSummary
-) -> list[tuple[int, dict[str, Any]]]:
+def _skip_loaded(clean: Clean, summary: LoadSummary) -> Clean:
     """Drop rows already loaded unchanged; refuse rows that would silently change a record."""
-    keys = [(clean["source_system"], clean["external_id"]) for _number, clean in valid]
-    existing = writers.lookup(writers.MODELS[kind], keys, "row_hash")
-    fresh = []
-    for number, clean in valid:
-        stored = existing.get((clean["source_system"], clean["external_id"]))
+    existing = writers.lookup(writers.MODELS[clean.kind], clean.keys(), "row_hash")
+    if not existing:
+        return clean
+    fresh = np.ones(len(clean), dtype=bool)
+    refused: dict[int, RowError] = {}
+    reason = _("already loaded with different content; change a stored record through the API")
+    for i, (key, digest) in enumerate(zip(clean.keys(), clean.values["row_hash"], strict=True)):
+        stored = existing.get(key)
         if stored is None:
-            fresh.append((number, clean))
-        elif stored == clean["row_hash"]:
+            continue
+        fresh[i] = False
+        if stored == digest:
             summary.unchanged += 1
         else:
-            _reject(
-                summary,
-                number,
-                "external_id",
-                _("already loaded with different content; change a stored record through the API"),
-            )
-    return fresh
+            refused[i] = RowError("external_id", reason)
+    for i, error in refused.items():
+        _reject(summary, int(clean.numbers[i]), error.field, error.reason)
+    return clean.take(fresh)
 
 
-def _link_appeals(
-    valid: list[tuple[int, dict[str, Any]]], summary: LoadSummary
-) -> list[tuple[int, dict[str, Any]]]:
-    keys = list({c["appeal_key"] for _, c in valid if c["appeal_key"]})
-    found = writers.lookup(Appeal, keys, "id") if keys else {}
-    kept = []
-    for number, clean in valid:
-        key = clean["appeal_key"]
-        if key and key not in found:
-            _reject(
-                summary,
-                number,
+def _link_appeals(clean: Clean, summary: LoadSummary) -> Clean:
+    keys = clean.values["appeal_key"]
+    linked = np.flatnonzero(np.array([k is not None for k in keys], dtype=bool))
+    appeal_ids = np.zeros(len(clean), dtype=np.int64)
+    clean.values["appeal_id"] = appeal_ids
+    if not linked.size:
+        return clean
+    found = writers.lookup(Appeal, list({keys[i] for i in linked}), "id")
+    refused: dict[int, RowError] = {}
+    for i in linked.tolist():
+        key = keys[i]
+        if key in found:
+            appeal_ids[i] = found[key]
+        else:
+            refused[i] = RowError(
                 "appeal_external_id",
                 _("no appeal %(id)s from %(system)s") % {"id": key[1], "system": key[0]},
             )
-            continue
-        clean["appeal_id"] = found.get(key) if key else None
-        kept.append((number, clean))
-    return kept
+    return _refuse(clean, refused, summary)
 
 
-def _write_parties(rows: list[dict[str, Any]], ids: dict[tuple[str, str], int]) -> None:
+def _write_parties(clean: Clean, ids: writers.Inserted) -> None:
+    with_parties = [i for i, p in enumerate(clean.values["parties"]) if p]
+    if not with_parties:
+        return
+    keys = clean.keys()
+    offence_ids = ids.ids_of([keys[i] for i in with_parties])
     parties = [
-        (ids[(r["source_system"], r["external_id"])], p)
-        for r in rows
-        if r["parties"]
-        for p in r["parties"]
-        if (r["source_system"], r["external_id"]) in ids
+        (offence_ids[keys[i]], p)
+        for i in with_parties
+        if keys[i] in offence_ids
+        for p in clean.values["parties"][i]
     ]
     if not parties:
         return

@@ -6,10 +6,13 @@ import csv
 import io
 import json
 from collections.abc import Iterator
+from itertools import islice
 from pathlib import Path
 from typing import IO
 
 from django.utils.translation import gettext as _
+
+from senim.register.ingest.batch import RawBatch
 
 Row = dict[str, str]
 
@@ -118,3 +121,52 @@ def _read_xlsx(handle: IO[bytes]) -> Iterator[tuple[int, Row]]:
             continue
         yield number, {h: _text(v) for h, v in zip(header, values, strict=False) if h}
     workbook.close()
+
+
+def read_batches(handle: IO[bytes], fmt: str, size: int) -> Iterator[RawBatch]:
+    """The file in batches of `size` rows, as columns. CSV is read straight into columns."""
+    if fmt == "csv":
+        yield from _csv_batches(handle, size)
+        return
+    rows = read_rows(handle, fmt)
+    while chunk := list(islice(rows, size)):
+        yield RawBatch.from_rows(chunk)
+
+
+def _csv_batches(handle: IO[bytes], size: int) -> Iterator[RawBatch]:
+    text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
+    reader = csv.reader(text)
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+    except StopIteration:
+        raise UnreadableFile(_("The file is empty.")) from None
+    except UnicodeDecodeError as error:
+        raise UnreadableFile(_("The file is not UTF-8 text.")) from error
+    except csv.Error as error:
+        raise UnreadableFile(_("The CSV is malformed: %(error)s") % {"error": error}) from error
+    width = len(header)
+    numbered = enumerate(reader, start=2)
+    try:
+        while chunk := list(islice(numbered, size)):
+            numbers: list[int] = []
+            values: list[list[str]] = []
+            errors: dict[int, str] = {}
+            for number, row in chunk:
+                if len(row) == width:
+                    numbers.append(number)
+                    values.append(row)
+                elif row:  # blank lines are skipped, as in read_rows
+                    errors[number] = _("has %(got)d columns, the header has %(want)d") % {
+                        "got": len(row),
+                        "want": width,
+                    }
+            columns = (
+                {h: list(c) for h, c in zip(header, zip(*values, strict=True), strict=True)}
+                if values
+                else {h: [] for h in header}
+            )
+            yield RawBatch(numbers, columns, errors)
+    except UnicodeDecodeError as error:
+        raise UnreadableFile(_("The file is not UTF-8 text.")) from error
+    except csv.Error as error:
+        raise UnreadableFile(_("The CSV is malformed: %(error)s") % {"error": error}) from error

@@ -7,7 +7,6 @@ database (article exists, territory codes) use lookups built once per load.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -224,10 +223,6 @@ def _territory(row: dict[str, str], lookups: Lookups) -> tuple[int | None, int |
     return region, district, sector
 
 
-def _row_hash(values: list[Any]) -> str:
-    return hashlib.blake2b(repr(values).encode(), digest_size=16).hexdigest()
-
-
 def clean_appeal(row: dict[str, str], lookups: Lookups) -> dict[str, Any]:
     out: dict[str, Any] = {
         "source_system": _text(row, "source_system", required=True),
@@ -248,7 +243,6 @@ def clean_appeal(row: dict[str, str], lookups: Lookups) -> dict[str, Any]:
     out["region_id"], out["district_id"], out["sector_id"] = _territory(row, lookups)
     if out["region_id"] is None and out["lat"] is None:
         raise RowError("region", _("give coordinates or a region code"))
-    out["row_hash"] = _row_hash(list(out.values()))
     return out
 
 
@@ -296,9 +290,6 @@ def clean_offence(row: dict[str, str], lookups: Lookups) -> dict[str, Any]:
                 raise RowError(column, str(error)) from None
             parties.append((role, iin_hash(raw), info.birth_date, info.sex))
     out["parties"] = parties
-    out["row_hash"] = _row_hash(
-        [v for k, v in out.items() if k != "parties"] + sorted(p[:2] for p in parties)
-    )
     return out
 
 

@@ -3,72 +3,61 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Model
 
+from senim.register.ingest.batch import FIELDS as FIELDS_OF
+from senim.register.ingest.batch import Clean, text_columns
 from senim.register.models import Appeal, Offence
 
+# Columns of each table the pipeline fills (loaded_at is added with the load's time).
 FIELDS = {
-    "appeals": [
-        "source_system",
-        "external_id",
-        "row_hash",
-        "channel",
-        "category",
-        "status",
-        "received_at",
-        "answered_at",
-        "dispatched_at",
-        "arrived_at",
-        "closed_at",
-        "lat",
-        "lon",
-        "region_id",
-        "district_id",
-        "sector_id",
-    ],
-    "offences": [
-        "source_system",
-        "external_id",
-        "row_hash",
-        "kind",
-        "article_id",
-        "occurred_at",
-        "registered_at",
-        "place_type",
-        "status",
-        "lat",
-        "lon",
-        "region_id",
-        "district_id",
-        "sector_id",
-        "appeal_id",
-    ],
+    kind: [name for name, t in spec.items() if t != "object"] for kind, spec in FIELDS_OF.items()
 }
+COPY_FIELDS = FIELDS
 MODELS: dict[str, type[Model]] = {"appeals": Appeal, "offences": Offence}
+# Characters COPY's text format would read as structure; values holding them are escaped.
+_COPY_SPECIAL = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
-def insert(
-    kind: str, rows: list[dict[str, Any]], *, now: dt.datetime
-) -> dict[tuple[str, str], int]:
-    """Insert rows known to be new; returns their ids by (source_system, external_id)."""
-    if not rows:
-        return {}
+@dataclass
+class Inserted:
+    """How many records a batch inserted, and their ids on request."""
+
+    kind: str
+    inserted: int
+    known: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    def ids_of(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
+        missing = [k for k in keys if k not in self.known]
+        if missing:
+            self.known.update(lookup(MODELS[self.kind], missing, "id"))
+        return {k: self.known[k] for k in keys if k in self.known}
+
+
+def insert(clean: Clean, *, now: dt.datetime) -> Inserted:
+    """Insert records known to be new (checked in this transaction)."""
+    if not len(clean):
+        return Inserted(clean.kind, 0)
     if connection.vendor == "postgresql":
-        return _copy_insert(kind, rows, now=now)
-    model = MODELS[kind]
-    objects = [model(**{f: row[f] for f in FIELDS[kind]}) for row in rows]
+        try:
+            with transaction.atomic():
+                return Inserted(clean.kind, _copy(clean, now=now))
+        except IntegrityError:
+            # A concurrent load stored some of these keys since we looked: skip those.
+            return _copy_skipping_conflicts(clean, now=now)
+    model = MODELS[clean.kind]
+    columns = FIELDS[clean.kind]
+    objects = []
+    for i in range(len(clean)):
+        record = clean.record(i)
+        objects.append(model(**{name: record[name] for name in columns}))
     model._default_manager.bulk_create(objects, batch_size=2000)
-    if all(o.pk for o in objects):
-        return {(o.source_system, o.external_id): o.pk for o in objects}  # type: ignore[attr-defined]
-    return _ids_of(kind, rows)
-
-
-def _ids_of(kind: str, rows: list[dict[str, Any]]) -> dict[tuple[str, str], int]:
-    keys = [(row["source_system"], row["external_id"]) for row in rows]
-    return lookup(MODELS[kind], keys, "id")
+    known = {(o.source_system, o.external_id): o.pk for o in objects if o.pk}  # type: ignore[attr-defined]
+    return Inserted(clean.kind, len(objects), known)
 
 
 def lookup(
@@ -100,33 +89,49 @@ def lookup(
     return found
 
 
-def _copy_value(value: Any) -> Any:
-    if isinstance(value, dt.datetime):
-        return value.isoformat()
-    return value
+def _copy_payload(clean: Clean, now: dt.datetime) -> tuple[list[str], bytes]:
+    """(columns, COPY text) of the records, built column-wise; NULL is \\N."""
+    columns = COPY_FIELDS[clean.kind]
+    text = text_columns(clean, columns, null="\\N")
+    for name, t in FIELDS_OF[clean.kind].items():
+        if t == "text" and name in text and _needs_escape(text[name]):
+            text[name] = [v.translate(_COPY_SPECIAL) for v in text[name]]
+    stamp = [now.isoformat()] * len(clean)
+    lines = map("\t".join, zip(*text.values(), stamp, strict=True))
+    return [*columns, "loaded_at"], ("\n".join(lines) + "\n").encode()
 
 
-def _copy_insert(
-    kind: str, rows: list[dict[str, Any]], *, now: dt.datetime
-) -> dict[tuple[str, str], int]:
+def _needs_escape(values: list[str]) -> bool:
+    joined = "".join(values)
+    return any(c in joined for c in "\\\t\n\r")
+
+
+def _copy(clean: Clean, *, now: dt.datetime, table: str | None = None) -> int:
+    columns, payload = _copy_payload(clean, now)
+    target = table or MODELS[clean.kind]._meta.db_table
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # the psycopg 3 cursor underneath Django's wrapper
+        with raw.copy(f"COPY {target} ({', '.join(columns)}) FROM STDIN") as copy:
+            copy.write(payload)
+    return len(clean)
+
+
+def _copy_skipping_conflicts(clean: Clean, *, now: dt.datetime) -> Inserted:
     """COPY into a temporary table, then one INSERT … SELECT that skips keys loaded meanwhile."""
-    table = MODELS[kind]._meta.db_table
-    columns = [*FIELDS[kind], "loaded_at"]
-    column_list = ", ".join(columns)
+    table = MODELS[clean.kind]._meta.db_table
+    column_list = ", ".join([*COPY_FIELDS[clean.kind], "loaded_at"])
+    stage = f"ingest_stage_{clean.kind}"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"CREATE TEMP TABLE IF NOT EXISTS ingest_stage_{kind} "
+            f"CREATE TEMP TABLE IF NOT EXISTS {stage} "
             f"AS SELECT {column_list} FROM {table} WITH NO DATA"
         )
-        raw = cursor.cursor  # the psycopg 3 cursor underneath Django's wrapper
-        with raw.copy(f"COPY ingest_stage_{kind} ({column_list}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row([_copy_value(row.get(c)) for c in FIELDS[kind]] + [now])
+        _copy(clean, now=now, table=stage)
         cursor.execute(
-            f"INSERT INTO {table} ({column_list}) SELECT {column_list} FROM ingest_stage_{kind} "
+            f"INSERT INTO {table} ({column_list}) SELECT {column_list} FROM {stage} "
             f"ON CONFLICT (source_system, external_id) DO NOTHING "
             f"RETURNING id, source_system, external_id"
         )
-        result = {(system, ext): pk for pk, system, ext in cursor.fetchall()}
-        cursor.execute(f"TRUNCATE ingest_stage_{kind}")
-    return result
+        known = {(system, ext): pk for pk, system, ext in cursor.fetchall()}
+        cursor.execute(f"TRUNCATE {stage}")
+    return Inserted(clean.kind, len(known), known)
