@@ -169,7 +169,13 @@ def scope_check(user: User) -> RowCheck:
         if level == "none":
             raise RowError("region", _("your account has no territorial scope"))
         if clean.get(f"{level}_id") != getattr(user, f"{level}_id"):
-            raise RowError(level, _("the record is outside your %(level)s") % {"level": level})
+            # One literal per level, so every language can decline the word its own way.
+            outside = {
+                "region": _("the record is outside your region"),
+                "district": _("the record is outside your district"),
+                "sector": _("the record is outside your sector"),
+            }
+            raise RowError(level, outside[level])
 
     return check
 
