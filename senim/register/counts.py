@@ -201,3 +201,13 @@ def verify(using: str = "default") -> dict[str, int]:
             keys = set(fresh) | set(stored)
             differences[table] = sum(1 for k in keys if fresh.get(k, 0) != stored.get(k, 0))
     return differences
+
+
+def reinstall_on_sqlite(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
+    """For the end of a migration that alters the offence table: SQLite rebuilt it and dropped
+    its triggers with the old table."""
+    if schema_editor.connection.vendor != "sqlite":
+        return
+    uninstall(schema_editor.connection)
+    install(schema_editor.connection)
+    rebuild(using=schema_editor.connection.alias)

@@ -56,10 +56,22 @@ class Located(models.Model):
         Region, models.PROTECT, related_name="+", db_index=False, db_constraint=False
     )
     district = models.ForeignKey(
-        District, models.PROTECT, null=True, blank=True, related_name="+", db_constraint=False
+        District,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     sector = models.ForeignKey(
-        Sector, models.PROTECT, null=True, blank=True, related_name="+", db_constraint=False
+        Sector,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     source_system = models.CharField(_("source system"), max_length=40)
     external_id = models.CharField(_("identifier in the source system"), max_length=64)
@@ -89,7 +101,19 @@ class Appeal(Located):
                 fields=["source_system", "external_id"], name="appeal_source_key"
             ),
         ]
-        indexes = [models.Index(fields=["region", "received_at"])]
+        indexes = [
+            models.Index(fields=["region", "received_at"]),
+            models.Index(
+                fields=["district", "received_at"],
+                name="appeal_district",
+                condition=models.Q(district__isnull=False),
+            ),
+            models.Index(
+                fields=["sector", "received_at"],
+                name="appeal_sector",
+                condition=models.Q(sector__isnull=False),
+            ),
+        ]
 
 
 class CodeKind(models.TextChoices):
@@ -179,7 +203,13 @@ class Offence(Located):
     place_type = models.CharField(_("place type"), max_length=16, choices=PlaceType.choices)
     status = models.CharField(_("status"), max_length=16, choices=OffenceStatus.choices)
     appeal = models.ForeignKey(
-        Appeal, models.SET_NULL, null=True, blank=True, related_name="offences", db_constraint=False
+        Appeal,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="offences",
+        db_index=False,
+        db_constraint=False,
     )
 
     class Meta:
@@ -190,8 +220,24 @@ class Offence(Located):
             ),
         ]
         indexes = [
-            models.Index(fields=["registered_at", "region", "kind"]),
+            # Every index is paid for on each bulk load, so there are few: lists newest first,
+            # territory + time, and partial indexes that rows without a sector or an appeal
+            # link (most of them) do not enter.
+            models.Index(fields=["registered_at", "id"], name="offence_newest"),
             models.Index(fields=["region", "district", "registered_at"]),
+            models.Index(
+                fields=["district", "registered_at"],
+                name="offence_district",
+                condition=models.Q(district__isnull=False),
+            ),
+            models.Index(
+                fields=["sector", "registered_at"],
+                name="offence_sector",
+                condition=models.Q(sector__isnull=False),
+            ),
+            models.Index(
+                fields=["appeal"], name="offence_appeal", condition=models.Q(appeal__isnull=False)
+            ),
             # Indicator tables read OffenceDaily / OffenceMonthly, not this table, so it
             # carries no covering index for them: every index here slows bulk loads.
         ]

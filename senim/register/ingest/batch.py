@@ -57,6 +57,8 @@ APPEAL_FIELDS = {
 }
 DERIVED = {"appeal_id", "row_hash"}
 FIELDS = {"offences": OFFENCE_FIELDS, "appeals": APPEAL_FIELDS}
+# How a missing value is written, in the row hash and in PostgreSQL's COPY text alike.
+NULL = "\\N"
 _NONE = {"text": "", "id": 0, "float": np.nan, "time": None, "object": None}
 _DTYPES: dict[str, Any] = {
     "id": np.int64,
@@ -213,15 +215,30 @@ def _party_text(parties: Any) -> str:
     return ";".join(f"{role}:{digest}" for role, digest, *_ in sorted(parties or ()))
 
 
+TERRITORY = ("region_id", "district_id", "sector_id")
+
+
 def row_hashes(clean: Clean) -> list[str]:
-    """Hash of each record's content as loaded (territory as given, before locating)."""
+    """Hash of each record's content as loaded (territory as given, before locating).
+
+    The text of the fields that locating does not change is kept with the records
+    (`_text_<field>`), so the COPY encoding reuses it instead of formatting them again.
+    """
     names = [n for n, t in FIELDS[clean.kind].items() if t != "object" and n not in DERIVED]
-    columns = list(text_columns(clean, names).values())
+    text = text_columns(clean, names, null=NULL)
+    for name, values in text.items():
+        if name not in TERRITORY:
+            kept = np.empty(len(values), dtype=object)
+            kept[:] = values
+            clean.values[f"_text_{name}"] = kept
+    columns = list(text.values())
     if clean.kind == "offences":
-        appeals = ["" if k is None else f"{k[0]}/{k[1]}" for k in clean.values["appeal_key"]]
-        parties = [_party_text(p) for p in clean.values["parties"]]
-        columns += [appeals, parties]
+        keys, parties = clean.values["appeal_key"], clean.values["parties"]
+        if any(k is not None for k in keys) or any(parties):
+            columns.append(["" if k is None else f"{k[0]}/{k[1]}" for k in keys])
+            columns.append([_party_text(p) for p in parties])
+    digest = hashlib.blake2b
     return [
-        hashlib.blake2b("\x1f".join(row).encode(), digest_size=16).hexdigest()
+        digest("\x1f".join(row).encode(), digest_size=16).hexdigest()
         for row in zip(*columns, strict=True)
     ]

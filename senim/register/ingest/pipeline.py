@@ -7,14 +7,17 @@ the same file again finds every row already there and changes nothing.
 from __future__ import annotations
 
 import csv
+import queue
+import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
 import numpy as np
 from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from senim.core import audit
@@ -87,12 +90,18 @@ def ingest(
 
     `check(clean)` sees every valid, located row and raises RowError to refuse it; the API
     uses it to keep a user's load inside their territorial scope.
+
+    Reading and validating (pure CPU) run in a second thread, one batch ahead, while this
+    thread writes the previous batch; the database works in its own process meanwhile, so
+    both cores are busy. Only this thread touches the database, inside the caller's
+    connection and transaction.
     """
     if kind not in CLEANERS:
         raise FileRejected(_("Unknown kind %(kind)s: use appeals or offences.") % {"kind": kind})
     started = time.perf_counter()
     summary = LoadSummary(kind=kind)
     lookups = Lookups.load()
+    locator()  # built here: it reads the territory from the database
     try:
         batches = readers.read_batches(handle, fmt, batch_size or settings.INGEST_BATCH_SIZE)
         first = next(batches, None)
@@ -104,20 +113,13 @@ def ingest(
     if problems:
         raise FileRejected("; ".join(problems))
     bar = _progress_bar(progress)
+    prepared = _prepare_ahead(_chain(first, batches), kind=kind, lookups=lookups, check=check)
     try:
-        for batch in _chain(first, batches):
-            _load_batch(
-                batch,
-                kind=kind,
-                lookups=lookups,
-                summary=summary,
-                actor=actor,
-                source_name=source_name,
-                check=check,
-            )
+        for batch in prepared:
+            _write_batch(batch, lookups=lookups, summary=summary, actor=actor, source=source_name)
             summary.batches += 1
             if bar is not None:
-                bar.update(len(batch) + len(batch.errors))
+                bar.update(batch.read)
             if on_batch is not None:
                 on_batch(summary)
     except readers.UnreadableFile as error:
@@ -125,6 +127,7 @@ def ingest(
         summary.errors.append(RejectedRow(row=0, field="", reason=str(error)))
         summary.rejected += 1
     finally:
+        prepared.close()
         if bar is not None:
             bar.close()
     summary.seconds = time.perf_counter() - started
@@ -142,6 +145,77 @@ def _progress_bar(enabled: bool) -> Any:
     from tqdm import tqdm
 
     return tqdm(unit=" rows", unit_scale=True, mininterval=0.5)
+
+
+@dataclass
+class Prepared:
+    """A batch validated, hashed and located, ready to write; its rejections so far."""
+
+    clean: Clean
+    read: int
+    errors: list[RejectedRow]
+
+
+_DONE = object()
+
+
+def _prepare_ahead(
+    batches: Iterator[RawBatch], *, kind: str, lookups: Lookups, check: RowCheck | None
+) -> Generator[Prepared, None, None]:
+    """Prepare batches in a worker thread, at most two ahead; errors surface in order."""
+    ready: queue.Queue[Any] = queue.Queue(maxsize=2)
+    stop = threading.Event()
+    language = translation.get_language()
+
+    def work() -> None:
+        # Messages are translated per thread: use the caller's language.
+        with translation.override(language):
+            try:
+                for batch in batches:
+                    item: Any = prepare(batch, kind=kind, lookups=lookups, check=check)
+                    while not stop.is_set():
+                        try:
+                            ready.put(item, timeout=0.1)
+                            break
+                        except queue.Full:
+                            continue
+                    if stop.is_set():
+                        return
+                item = _DONE
+            except BaseException as error:  # handed to the writing thread, raised there
+                item = error
+            while not stop.is_set():
+                try:
+                    ready.put(item, timeout=0.1)
+                    return
+                except queue.Full:
+                    continue
+
+    worker = threading.Thread(target=work, name="ingest-prepare", daemon=True)
+    worker.start()
+    try:
+        while (item := ready.get()) is not _DONE:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        worker.join()
+
+
+def prepare(
+    batch: RawBatch, *, kind: str, lookups: Lookups, check: RowCheck | None = None
+) -> Prepared:
+    """Everything about a batch that needs no database: validate, hash, locate, check, encode."""
+    report = LoadSummary(kind=kind)
+    clean = clean_batch(batch, kind, lookups, report)
+    clean.values["row_hash"] = np.array(row_hashes(clean), dtype=object)
+    clean = locate(clean, report)
+    if check is not None:
+        # Before de-duplication, so a refused row is not reported as "already loaded".
+        clean = _checked(clean, check, report)
+    writers.encode(clean)
+    return Prepared(clean=clean, read=report.read, errors=report.errors)
 
 
 def clean_batch(batch: RawBatch, kind: str, lookups: Lookups, summary: LoadSummary) -> Clean:
@@ -209,12 +283,20 @@ def _load_batch(
     source_name: str,
     check: RowCheck | None = None,
 ) -> None:
-    clean = clean_batch(batch, kind, lookups, summary)
-    clean.values["row_hash"] = np.array(row_hashes(clean), dtype=object)
-    clean = locate(clean, summary)
-    if check is not None:
-        # Before de-duplication, so a refused row is not reported as "already loaded".
-        clean = _checked(clean, check, summary)
+    """Prepare and write one batch in this thread (the API's single records)."""
+    prepared = prepare(batch, kind=kind, lookups=lookups, check=check)
+    _write_batch(prepared, lookups=lookups, summary=summary, actor=actor, source=source_name)
+
+
+def _write_batch(
+    prepared: Prepared, *, lookups: Lookups, summary: LoadSummary, actor: str, source: str
+) -> None:
+    """The batch's one transaction: skip what is stored, link appeals, insert, audit."""
+    summary.read += prepared.read
+    summary.rejected += len(prepared.errors)
+    summary.errors.extend(prepared.errors)
+    clean = prepared.clean
+    kind = clean.kind
     with transaction.atomic():
         clean = _skip_loaded(clean, summary)
         if kind == "offences":
@@ -230,7 +312,7 @@ def _load_batch(
                 model=writers.MODELS[kind]._meta.label,
                 actor=actor,
                 details={
-                    "source": source_name,
+                    "source": source,
                     "rows": ids.inserted,
                     "first_row": int(clean.numbers[0]),
                     "last_row": int(clean.numbers[-1]),

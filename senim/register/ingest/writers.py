@@ -6,11 +6,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Model
 
 from senim.register.ingest.batch import FIELDS as FIELDS_OF
-from senim.register.ingest.batch import Clean, text_columns
+from senim.register.ingest.batch import NULL, Clean, text_columns
 from senim.register.models import Appeal, Offence
 
 # Columns of each table the pipeline fills (loaded_at is added with the load's time).
@@ -89,16 +90,42 @@ def lookup(
     return found
 
 
-def _copy_payload(clean: Clean, now: dt.datetime) -> tuple[list[str], bytes]:
-    """(columns, COPY text) of the records, built column-wise; NULL is \\N."""
-    columns = COPY_FIELDS[clean.kind]
-    text = text_columns(clean, columns, null="\\N")
-    for name, t in FIELDS_OF[clean.kind].items():
-        if t == "text" and name in text and _needs_escape(text[name]):
+def encode(clean: Clean) -> None:
+    """On PostgreSQL, each record's COPY text line (without appeal_id and loaded_at, which
+    are known only when writing), kept with the record as `_copy`. Pure CPU: the ingest
+    pipeline calls it in its preparing thread."""
+    if connection.vendor != "postgresql":
+        return
+    names = [n for n in COPY_FIELDS[clean.kind] if n != "appeal_id"]
+    kept = {n: clean.values[f"_text_{n}"].tolist() for n in names if f"_text_{n}" in clean.values}
+    text = text_columns(clean, [n for n in names if n not in kept], null=NULL) | kept
+    text = {n: text[n] for n in names}
+    for name in names:
+        if FIELDS_OF[clean.kind][name] == "text" and _needs_escape(text[name]):
             text[name] = [v.translate(_COPY_SPECIAL) for v in text[name]]
-    stamp = [now.isoformat()] * len(clean)
-    lines = map("\t".join, zip(*text.values(), stamp, strict=True))
-    return [*columns, "loaded_at"], ("\n".join(lines) + "\n").encode()
+    lines = np.empty(len(clean), dtype=object)
+    lines[:] = list(map("\t".join, zip(*text.values(), strict=True)))
+    clean.values["_copy"] = lines
+
+
+def _copy_payload(clean: Clean, now: dt.datetime) -> tuple[list[str], bytes]:
+    """(columns, COPY text) of the records; NULL is \\N."""
+    if "_copy" not in clean.values:
+        encode(clean)
+    names = [n for n in COPY_FIELDS[clean.kind] if n != "appeal_id"]
+    columns = [*names, "loaded_at"]
+    stamp = now.isoformat()
+    lines: list[str] = clean.values["_copy"].tolist()
+    if clean.kind == "offences":
+        columns.insert(-1, "appeal_id")
+        appeal = clean.values.get("appeal_id")
+        if appeal is not None and appeal.any():
+            ids = ["\\N" if a == 0 else str(a) for a in appeal.tolist()]
+            lines = [f"{line}\t{a}" for line, a in zip(lines, ids, strict=True)]
+        else:
+            stamp = "\\N\t" + stamp
+    end = f"\t{stamp}\n"
+    return columns, (end.join(lines) + end).encode()
 
 
 def _needs_escape(values: list[str]) -> bool:
