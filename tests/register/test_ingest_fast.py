@@ -131,3 +131,24 @@ def test_times_in_local_time_with_zulu_and_offsets() -> None:
         "2025-01-01T10:00:00",
         "2025-01-01T07:00:00",
     ]
+
+
+def test_reasons_are_in_the_callers_language_though_rows_are_checked_in_another_thread() -> None:
+    import io
+
+    from django.utils import translation
+
+    from senim.register.ingest.pipeline import ingest
+
+    rng = random.Random(3)
+    rows = [_valid(rng, n) for n in range(30)]
+    rows[7]["kind"] = "theft"
+    header = list(rows[0])
+    text = ",".join(header) + "\n" + "\n".join(",".join(r[h] for h in header) for r in rows)
+    with translation.override("ru"):
+        summary = ingest(
+            handle=io.BytesIO(text.encode()), kind="offences", fmt="csv", batch_size=10
+        )
+    assert summary.loaded == 29 and summary.batches == 3
+    assert [(e.row, e.field) for e in summary.errors] == [(9, "kind")]
+    assert "не входит в список" in summary.errors[0].reason
