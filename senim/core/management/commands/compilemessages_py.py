@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Any
 
 import polib
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
@@ -13,7 +14,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         compiled = 0
-        for locale_dir in settings.LOCALE_PATHS:
+        # The project catalogue and each app's own (senim/<app>/locale), as Django reads them.
+        app_dirs = [Path(app.path) / "locale" for app in apps.get_app_configs()]
+        for locale_dir in [*settings.LOCALE_PATHS, *(d for d in app_dirs if d.is_dir())]:
             for po_path in Path(locale_dir).glob("*/LC_MESSAGES/*.po"):
                 mo_path = po_path.with_suffix(".mo")
                 if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
