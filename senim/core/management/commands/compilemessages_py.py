@@ -15,7 +15,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         compiled = 0
         # The project catalogue and each app's own (senim/<app>/locale), as Django reads them.
-        app_dirs = [Path(app.path) / "locale" for app in apps.get_app_configs()]
+        app_dirs = [
+            Path(app.path) / "locale"
+            for app in apps.get_app_configs()
+            if app.name.startswith("senim.")
+        ]
         for locale_dir in [*settings.LOCALE_PATHS, *(d for d in app_dirs if d.is_dir())]:
             for po_path in Path(locale_dir).glob("*/LC_MESSAGES/*.po"):
                 mo_path = po_path.with_suffix(".mo")
