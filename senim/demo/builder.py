@@ -6,10 +6,13 @@ docs/demo.md says what is calibrated to which seed figure and what is assumed.
 
 from __future__ import annotations
 
+import importlib
 import time
 from dataclasses import dataclass, field
+from types import ModuleType
 
 import numpy as np
+from django.apps import apps
 from django.core.cache import cache
 from django.db import transaction
 
@@ -42,6 +45,25 @@ class DemoSummary:
     counts: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     skipped: bool = False
+
+
+def app_hooks() -> list[ModuleType]:
+    """The `demo_data` module of every other Senim app that has one, in INSTALLED_APPS order.
+
+    Each has `build(*, seed, years) -> dict[str, int]` (counts for the summary), run after the
+    register is filled, and `delete()`, which removes what its build made. An app's demo data
+    lives with the app; this command only runs it.
+    """
+    hooks = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("senim.") or config.name == "senim.demo":
+            continue
+        try:
+            hooks.append(importlib.import_module(f"{config.name}.demo_data"))
+        except ModuleNotFoundError as error:
+            if error.name != f"{config.name}.demo_data":
+                raise
+    return hooks
 
 
 def _years_key(years: list[int]) -> str:
@@ -87,6 +109,9 @@ def build(
     cal = calibration(years)
     with transaction.atomic():
         step("removing earlier demo rows")
+        hooks = app_hooks()
+        for hook in reversed(hooks):  # apps that build on others' rows go first
+            hook.delete()
         db.delete_demo_rows()
         step("territory, units, officers, facilities, users")
         reset_locator()
@@ -123,6 +148,11 @@ def build(
         step("people and parties")
         party_counts = party_gen.generate(seed, offences, book.code_of)
 
+        app_counts: dict[str, int] = {}
+        for hook in hooks:
+            step(f"{hook.__name__.rsplit('.', 2)[-2]}")
+            app_counts.update(hook.build(seed=seed, years=years))
+
         kinds = offences["kind"]
         summary.counts = {
             "sectors": len(sectors),
@@ -138,6 +168,7 @@ def build(
             "appeals": len(appeals.get("external_id", [])),
             "appeals_linked": int((offences["appeal_index"] >= 0).sum()),
             **party_counts,
+            **app_counts,
         }
         summary.seconds = time.perf_counter() - started
         DemoBuild.objects.all().delete()
