@@ -215,3 +215,26 @@ def test_every_upload_is_audited_even_when_nothing_loads(
         "unchanged": 0,
         "rejected": 1,
     }
+
+
+def test_a_link_to_an_appeal_outside_the_caller_s_scope_reads_as_no_such_appeal(
+    territory: Territory,
+    users: dict[str, User],
+    session_client: ClientFor,
+    make_appeal: Callable[..., Appeal],
+) -> None:
+    mine = make_appeal()
+    theirs = make_appeal(region=territory.region_b, district=territory.district_b)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=[*HEADER, "appeal_source_system", "appeal_external_id"])
+    writer.writeheader()
+    for n, appeal in enumerate([mine, theirs], start=1):
+        writer.writerow(
+            row(n) | {"appeal_source_system": "test", "appeal_external_id": appeal.external_id}
+        )
+    upload_file = SimpleUploadedFile("o.csv", out.getvalue().encode(), content_type="text/csv")
+    summary = upload(session_client(users["regional_analyst_a"]), upload_file).json()
+    assert (summary["loaded"], summary["rejected"]) == (1, 1)
+    assert summary["errors"][0]["field"] == "appeal_external_id"
+    assert summary["errors"][0]["reason"] == f"no appeal {theirs.external_id} from test"
+    assert Offence.objects.get().appeal_id == mine.pk

@@ -154,6 +154,7 @@ class Prepared:
     clean: Clean
     read: int
     errors: list[RejectedRow]
+    check: RowCheck | None = None  # the writer's scope, for what only the database knows
 
 
 _DONE = object()
@@ -215,7 +216,7 @@ def prepare(
         # Before de-duplication, so a refused row is not reported as "already loaded".
         clean = _checked(clean, check, report)
     writers.encode(clean)
-    return Prepared(clean=clean, read=report.read, errors=report.errors)
+    return Prepared(clean=clean, read=report.read, errors=report.errors, check=check)
 
 
 def clean_batch(batch: RawBatch, kind: str, lookups: Lookups, summary: LoadSummary) -> Clean:
@@ -300,7 +301,7 @@ def _write_batch(
     with transaction.atomic():
         clean = _skip_loaded(clean, summary)
         if kind == "offences":
-            clean = _link_appeals(clean, summary)
+            clean = _link_appeals(clean, summary, prepared.check)
         ids = writers.insert(clean, now=lookups.now)
         if kind == "offences":
             _write_parties(clean, ids)
@@ -393,19 +394,28 @@ def _skip_loaded(clean: Clean, summary: LoadSummary) -> Clean:
     return clean.take(fresh)
 
 
-def _link_appeals(clean: Clean, summary: LoadSummary) -> Clean:
+def _link_appeals(clean: Clean, summary: LoadSummary, check: RowCheck | None) -> Clean:
+    """Resolve appeal links; an appeal outside the writer's scope is answered exactly like a
+    missing one, so a load cannot probe what exists elsewhere."""
     keys = clean.values["appeal_key"]
     linked = np.flatnonzero(np.array([k is not None for k in keys], dtype=bool))
     appeal_ids = np.zeros(len(clean), dtype=np.int64)
     clean.values["appeal_id"] = appeal_ids
     if not linked.size:
         return clean
-    found = writers.lookup(Appeal, list({keys[i] for i in linked}), "id")
+    territory = ("id", "region_id", "district_id", "sector_id")
+    found = writers.lookup(Appeal, list({keys[i] for i in linked}), territory)
     refused: dict[int, RowError] = {}
     for i in linked.tolist():
         key = keys[i]
-        if key in found:
-            appeal_ids[i] = found[key]
+        appeal = found.get(key)
+        if appeal is not None and check is not None:
+            try:
+                check(dict(zip(territory[1:], appeal[1:], strict=True)))
+            except RowError:
+                appeal = None
+        if appeal is not None:
+            appeal_ids[i] = appeal[0]
         else:
             refused[i] = RowError(
                 "appeal_external_id",

@@ -62,9 +62,15 @@ def insert(clean: Clean, *, now: dt.datetime) -> Inserted:
 
 
 def lookup(
-    model: type[Model], keys: list[tuple[str, str]], column: str
+    model: type[Model], keys: list[tuple[str, str]], column: str | tuple[str, ...]
 ) -> dict[tuple[str, str], Any]:
-    """`column` of the stored records with these (source_system, external_id) keys."""
+    """`column` (a value, or a tuple of values for several) of the stored records with these
+    (source_system, external_id) keys."""
+    columns = (column,) if isinstance(column, str) else column
+
+    def value(row: tuple[Any, ...]) -> Any:
+        return row[1] if isinstance(column, str) else tuple(row[1:])
+
     by_system: dict[str, list[str]] = {}
     for system, external_id in keys:
         by_system.setdefault(system, []).append(external_id)
@@ -75,18 +81,18 @@ def lookup(
         with connection.cursor() as cursor:
             for system, ids in by_system.items():
                 cursor.execute(
-                    f"SELECT external_id, {column} FROM {table} "
+                    f"SELECT external_id, {', '.join(columns)} FROM {table} "
                     "WHERE source_system = %s AND external_id = ANY(%s)",
                     [system, ids],
                 )
-                found.update(((system, ext), value) for ext, value in cursor.fetchall())
+                found.update(((system, row[0]), value(row)) for row in cursor.fetchall())
         return found
     for system, ids in by_system.items():
         for start in range(0, len(ids), 5000):  # below SQLite's limit on parameters
             rows = model._default_manager.filter(
                 source_system=system, external_id__in=ids[start : start + 5000]
-            ).values_list("external_id", column)
-            found.update(((system, ext), value) for ext, value in rows)
+            ).values_list("external_id", *columns)
+            found.update(((system, row[0]), value(row)) for row in rows)
     return found
 
 
