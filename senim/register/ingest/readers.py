@@ -145,15 +145,21 @@ def _csv_batches(handle: IO[bytes], size: int) -> Iterator[RawBatch]:
     except csv.Error as error:
         raise UnreadableFile(_("The CSV is malformed: %(error)s") % {"error": error}) from error
     width = len(header)
-    numbered = enumerate(reader, start=2)
+    first = 2  # the header is row 1
     try:
-        while chunk := list(islice(numbered, size)):
-            numbers: list[int] = []
+        while chunk := list(islice(reader, size)):
+            numbers = range(first, first + len(chunk))
+            first += len(chunk)
+            if all(len(row) == width for row in chunk):  # the usual case: no per-row work
+                columns = dict(zip(header, map(list, zip(*chunk, strict=True)), strict=True))
+                yield RawBatch(list(numbers), columns)
+                continue
+            kept: list[int] = []
             values: list[list[str]] = []
             errors: dict[int, str] = {}
-            for number, row in chunk:
+            for number, row in zip(numbers, chunk, strict=True):
                 if len(row) == width:
-                    numbers.append(number)
+                    kept.append(number)
                     values.append(row)
                 elif row:  # blank lines are skipped, as in read_rows
                     errors[number] = _("has %(got)d columns, the header has %(want)d") % {
@@ -161,11 +167,11 @@ def _csv_batches(handle: IO[bytes], size: int) -> Iterator[RawBatch]:
                         "want": width,
                     }
             columns = (
-                {h: list(c) for h, c in zip(header, zip(*values, strict=True), strict=True)}
+                dict(zip(header, map(list, zip(*values, strict=True)), strict=True))
                 if values
                 else {h: [] for h in header}
             )
-            yield RawBatch(numbers, columns, errors)
+            yield RawBatch(kept, columns, errors)
     except UnicodeDecodeError as error:
         raise UnreadableFile(_("The file is not UTF-8 text.")) from error
     except csv.Error as error:
