@@ -36,11 +36,13 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
 
 
 def _add_routers() -> None:
+    from senim.ops.api import router as analytics_router
     from senim.register.api import router as register_router
     from senim.register.indicators_api import router as indicators_router
 
     api.add_router("/register/", register_router)
     api.add_router("/indicators/", indicators_router)
+    api.add_router("/analytics/", analytics_router)
 
 
 _add_routers()

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "senim.core",
     "senim.register",
     "senim.demo",
+    "senim.ops",
 ]
 
 MIDDLEWARE = [

@@ -12,8 +12,10 @@ import time
 from dataclasses import dataclass
 from typing import IO, Any
 
+import numpy as np
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from senim.core import audit
@@ -26,6 +28,7 @@ from senim.register.ingest.schema import ALMATY, CLEANERS, Lookups, RowError
 from senim.register.models import (
     OFFENCE_TRANSITIONS,
     Appeal,
+    Article,
     Offence,
     OffenceStatus,
     PartyRole,
@@ -331,3 +334,126 @@ def load_file(
         },
     )
     return summary
+
+
+# --- offence events for the analytics centre (senim.ops) ----------------------------------------
+
+
+@dataclass(frozen=True)
+class OffenceEvents:
+    """Offences as parallel numpy arrays, one element per offence, ordered by registration time.
+
+    Handed to the analytics centre so that it never touches register models. Coordinates are
+    NaN where a record has none; `district_id` is -1 where it has no district. No person-level
+    field is included: the analytics pages count events, not people.
+    """
+
+    t_utc: np.ndarray  # int64 epoch seconds of registered_at
+    t_local: np.ndarray  # datetime64[s], wall-clock time in TIME_ZONE (Asia/Almaty)
+    lat: np.ndarray  # float64
+    lon: np.ndarray  # float64
+    kind: np.ndarray  # str (OffenceKind values)
+    place_type: np.ndarray  # str (PlaceType values)
+    article: np.ndarray  # str article code, e.g. "UK-188"
+    district_id: np.ndarray  # int64
+    place_key: np.ndarray  # int64: same value = same point to ~10 m (repeat places); -1 unknown
+
+    def __len__(self) -> int:
+        return int(self.t_utc.size)
+
+    def select(self, mask: np.ndarray) -> OffenceEvents:
+        return OffenceEvents(**{f: getattr(self, f)[mask] for f in self.__dataclass_fields__})
+
+
+def _local_seconds(t_utc: np.ndarray) -> np.ndarray:
+    """Wall-clock seconds in TIME_ZONE; the offset is looked up once per distinct UTC hour.
+
+    Zone offsets change only on whole hours, so this is exact, and Almaty's move from UTC+6 to
+    UTC+5 on 1 March 2024 is respected (a fixed offset would shift two years of peak hours).
+    """
+    if t_utc.size == 0:
+        return t_utc.copy()
+    zone = timezone.get_default_timezone()
+    hours, inverse = np.unique(t_utc // 3600, return_inverse=True)
+    offsets = np.fromiter(
+        (
+            dt.datetime.fromtimestamp(int(h) * 3600, dt.UTC)
+            .astimezone(zone)
+            .utcoffset()
+            .total_seconds()  # type: ignore[union-attr]
+            for h in hours
+        ),
+        dtype=np.int64,
+        count=hours.size,
+    )
+    return t_utc + offsets[inverse.ravel()]
+
+
+def _local_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def offence_events(
+    *,
+    user: User,
+    region_id: int | None = None,
+    district_id: int | None = None,
+    date_from: dt.date,
+    date_to: dt.date,
+    kinds: list[str] | None = None,
+) -> OffenceEvents:
+    """The caller's offences registered in local days [date_from, date_to), as arrays.
+
+    Scoped like every read (`scoped`): whatever the arguments, nothing outside the user's
+    territory is returned. One query over `values_list`, no model instances.
+    """
+    qs = scoped(user, Offence.objects.all()).filter(
+        registered_at__gte=_local_start(date_from), registered_at__lt=_local_start(date_to)
+    )
+    if region_id is not None:
+        qs = qs.filter(region_id=region_id)
+    if district_id is not None:
+        qs = qs.filter(district_id=district_id)
+    if kinds:
+        qs = qs.filter(kind__in=kinds)
+    rows = list(
+        qs.order_by("registered_at", "id").values_list(
+            "registered_at", "lat", "lon", "kind", "place_type", "article_id", "district_id"
+        )
+    )
+    n = len(rows)
+    articles = dict(Article.objects.values_list("id", "code"))
+    columns = list(zip(*rows, strict=True)) if rows else [()] * 7
+    t_utc = np.fromiter((int(r.timestamp()) for r in columns[0]), dtype=np.int64, count=n)
+    lat = np.array([np.nan if v is None else v for v in columns[1]], dtype=np.float64)
+    lon = np.array([np.nan if v is None else v for v in columns[2]], dtype=np.float64)
+    # ~1e-4° is 11 m north-south and 8 m east-west here: one address, give or take GPS noise.
+    known = np.isfinite(lat) & np.isfinite(lon)
+    place_key = np.full(n, -1, dtype=np.int64)
+    place_key[known] = np.round(lat[known] * 1e4).astype(np.int64) * 4_000_000 + np.round(
+        (lon[known] + 180.0) * 1e4
+    ).astype(np.int64)
+    return OffenceEvents(
+        t_utc=t_utc,
+        t_local=_local_seconds(t_utc).astype("datetime64[s]"),
+        lat=lat,
+        lon=lon,
+        kind=np.array(columns[3], dtype=str).reshape(n),
+        place_type=np.array(columns[4], dtype=str).reshape(n),
+        article=np.array([articles.get(a, "") for a in columns[5]], dtype=str).reshape(n),
+        district_id=np.array([-1 if d is None else d for d in columns[6]], dtype=np.int64),
+        place_key=place_key,
+    )
+
+
+def last_offence_day(
+    *, user: User, region_id: int | None = None, district_id: int | None = None
+) -> dt.date | None:
+    """The local day of the caller's latest registered offence in the territory, or None."""
+    qs = scoped(user, Offence.objects.all())
+    if region_id is not None:
+        qs = qs.filter(region_id=region_id)
+    if district_id is not None:
+        qs = qs.filter(district_id=district_id)
+    latest = qs.aggregate(latest=Max("registered_at"))["latest"]
+    return None if latest is None else timezone.localtime(latest).date()
