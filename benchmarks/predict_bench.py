@@ -336,6 +336,9 @@ def main() -> None:
     )
     parser.add_argument("--quick", action="store_true", help="smoke size: 10 000 events")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--speed-only", action="store_true", help="part 1 only (speed and one week's hit rate)"
+    )
     args = parser.parse_args()
     if args.quick:
         args.events, args.days, args.origins, args.mohler_every, args.kde_events = (
@@ -364,7 +367,8 @@ def main() -> None:
         f"simulated in {time.perf_counter() - started:.1f} s (seed {args.seed})"
     )
     part_one(city, args)
-    part_two(city, args)
+    if not args.speed_only:
+        part_two(city, args)
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     print(
         f"\ntotal {time.perf_counter() - started:.0f} s; peak RSS of this process "
