@@ -9,5 +9,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/", api.urls),
     path("analytics/", include("senim.ops.urls")),
+    path("safeguards/", include("senim.safeguards.urls")),
     path("", include("senim.register.urls")),
 ]

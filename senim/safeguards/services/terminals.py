@@ -1,0 +1,217 @@
+"""Complaint terminals and payphones: inventory, heartbeats, outages, failures by region.
+
+Seed 004 §5 found over a hundred terminals out of order in 2025 only through visits, and asked
+for automatic notification when one is cut off; a terminal therefore reports a heartbeat, and
+`senim alerts` opens an outage (and notifies) when it has been silent too long.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from senim.core import audit
+from senim.core.api_auth import hash_token
+from senim.core.models import Region, User
+from senim.core.scope import allowed_region_ids
+from senim.safeguards import conf
+from senim.safeguards.access import TERMINAL_ADMIN, TERMINAL_READ
+from senim.safeguards.errors import Conflict, Invalid, NotFound
+from senim.safeguards.models import Terminal, TerminalKind, TerminalOutage
+from senim.safeguards.reference import TERMINAL_FAILURES_2025
+from senim.safeguards.services.common import facility_for_write, in_scope, label, require
+
+
+def register(
+    *, user: User, facility_id: int, kind: str, serial: str, installed_on: dt.date | None = None
+) -> Terminal:
+    require(user, TERMINAL_ADMIN, _("Only administrators register terminals."))
+    if kind not in TerminalKind.values:
+        raise Invalid(
+            "kind", _("must be one of: %(allowed)s") % {"allowed": ", ".join(TerminalKind.values)}
+        )
+    facility = facility_for_write(user, facility_id)
+    try:
+        with transaction.atomic():
+            terminal = Terminal.objects.create(
+                facility=facility,
+                region_id=facility.region_id,
+                kind=kind,
+                serial=serial.strip(),
+                installed_on=installed_on,
+            )
+            audit.record(
+                action="create",
+                model=label(Terminal),
+                object_pk=terminal.pk,
+                actor=user.get_username(),
+            )
+    except IntegrityError:
+        raise Conflict(
+            "serial", _("A terminal with this serial number is already registered.")
+        ) from None
+    return terminal
+
+
+def issue_token(*, user: User, terminal_id: int) -> str:
+    """A new device token (shown once; only its hash is kept); the old one stops working."""
+    require(user, TERMINAL_ADMIN, _("Only administrators register terminals."))
+    terminal = Terminal.objects.filter(pk=terminal_id).first()
+    if terminal is None:
+        raise NotFound("", _("No such terminal."))
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        Terminal.objects.filter(pk=terminal.pk).update(token_hash=hash_token(token))
+        audit.record(
+            action="token",
+            model=label(Terminal),
+            object_pk=terminal.pk,
+            actor=user.get_username(),
+            details={"reason": "device token issued"},
+        )
+    return token
+
+
+def for_token(token: str) -> Terminal | None:
+    if not token:
+        return None
+    return Terminal.objects.filter(token_hash=hash_token(token), active=True).first()
+
+
+def heartbeat(*, terminal: Terminal, now: dt.datetime | None = None) -> TerminalOutage | None:
+    """Note that the terminal is alive; returns the outage this heartbeat ended, if any."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        Terminal.objects.filter(pk=terminal.pk).update(last_heartbeat_at=now)
+        outage = (
+            TerminalOutage.objects.select_for_update()
+            .filter(terminal=terminal, ended_at=None)
+            .first()
+        )
+        if outage is not None:
+            outage.ended_at = now
+            outage.save(update_fields=["ended_at"])
+    return outage
+
+
+def _silent_since(terminal: Terminal) -> dt.datetime | None:
+    if terminal.last_heartbeat_at is not None:
+        return terminal.last_heartbeat_at
+    if terminal.installed_on is not None:  # installed but never heard from
+        return timezone.make_aware(dt.datetime.combine(terminal.installed_on, dt.time.min))
+    return None
+
+
+def detect_outages(*, now: dt.datetime) -> int:
+    """Open an outage for every terminal in service silent longer than the limit."""
+    limit = now - conf.TERMINAL_OUTAGE_AFTER
+    silent = (
+        Terminal.objects.filter(active=True)
+        .filter(
+            Q(last_heartbeat_at__lt=limit) | Q(last_heartbeat_at=None, installed_on__isnull=False)
+        )
+        .exclude(Exists(TerminalOutage.objects.filter(terminal=OuterRef("pk"), ended_at=None)))
+    )
+    opened = 0
+    for terminal in silent:
+        since = _silent_since(terminal)
+        if since is None or since >= limit:
+            continue
+        try:
+            with transaction.atomic():
+                TerminalOutage.objects.create(
+                    terminal=terminal,
+                    region_id=terminal.region_id,
+                    started_at=since,
+                    detected_at=now,
+                )
+            opened += 1
+        except IntegrityError:  # another run opened it a moment ago
+            continue
+    return opened
+
+
+def open_outages() -> QuerySet[TerminalOutage]:
+    return TerminalOutage.objects.filter(ended_at=None).select_related(
+        "terminal", "terminal__facility", "terminal__region"
+    )
+
+
+def inventory(*, user: User) -> QuerySet[Terminal]:
+    require(user, TERMINAL_READ, _("Your role does not give access to the terminals."))
+    return in_scope(
+        user,
+        Terminal.objects.select_related("facility", "region"),
+        district="facility__district_id",
+    )
+
+
+@dataclass(frozen=True)
+class FailureLine:
+    region: Region
+    terminals: int
+    payphones: int
+    failed_terminals: int
+    failed_payphones: int
+    down_now: int
+    published_terminals: int | None
+    published_payphones: int | None
+
+
+def failures(*, user: User, year: int) -> list[FailureLine]:
+    """Per region: devices in service, devices with an outage that began in `year`, down now.
+
+    For 2025 the seed's own counts (§5) stand next to the computed ones.
+    """
+    require(user, TERMINAL_READ, _("Your role does not give access to the terminals."))
+    zone = timezone.get_default_timezone()
+    start, end = dt.datetime(year, 1, 1, tzinfo=zone), dt.datetime(year + 1, 1, 1, tzinfo=zone)
+    ids = allowed_region_ids(user)
+    regions = Region.objects.order_by("iso")
+    if ids is not None:
+        regions = regions.filter(pk__in=ids)
+    mine = inventory(user=user).select_related(None)
+    inventory_counts = {
+        (r, k): n
+        for r, k, n in mine.filter(active=True)
+        .values_list("region_id", "kind")
+        .annotate(n=Count("id"))
+    }
+    # A device that failed twice in the year is one failed device, as the seed counts them.
+    failed = {
+        (r, k): n
+        for r, k, n in TerminalOutage.objects.filter(
+            terminal__in=mine, started_at__gte=start, started_at__lt=end
+        )
+        .values_list("region_id", "terminal__kind")
+        .annotate(n=Count("terminal_id", distinct=True))
+    }
+    down = dict(
+        open_outages().filter(terminal__in=mine).values_list("region_id").annotate(n=Count("id"))
+    )
+    lines = []
+    for region in regions:
+        published = TERMINAL_FAILURES_2025 if year == 2025 else None
+        lines.append(
+            FailureLine(
+                region=region,
+                terminals=inventory_counts.get((region.pk, TerminalKind.COMPLAINT_TERMINAL), 0),
+                payphones=inventory_counts.get((region.pk, TerminalKind.PAYPHONE), 0),
+                failed_terminals=failed.get((region.pk, TerminalKind.COMPLAINT_TERMINAL), 0),
+                failed_payphones=failed.get((region.pk, TerminalKind.PAYPHONE), 0),
+                down_now=down.get(region.pk, 0),
+                published_terminals=None
+                if published is None
+                else published["complaint_terminal"].get(region.iso, 0),
+                published_payphones=None
+                if published is None
+                else published["payphone"].get(region.iso, 0),
+            )
+        )
+    return lines
