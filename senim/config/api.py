@@ -42,6 +42,7 @@ def _add_routers() -> None:
 
     api.add_router("/register/", register_router)
     api.add_router("/indicators/", indicators_router)
+    api.add_router("/oversight/", "senim.oversight.api.router")
     api.add_router("/analytics/", analytics_router)
     api.add_router("/safeguards/", "senim.safeguards.api.router")
 

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "senim.register",
     "senim.demo",
     "senim.ops",
+    "senim.oversight",
     "senim.safeguards",  # after oversight: its demo uses the NPM register's facilities
 ]
 

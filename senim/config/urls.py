@@ -10,5 +10,6 @@ urlpatterns = [
     path("api/", api.urls),
     path("analytics/", include("senim.ops.urls")),
     path("safeguards/", include("senim.safeguards.urls")),
+    path("oversight/", include("senim.oversight.urls")),
     path("", include("senim.register.urls")),
 ]
