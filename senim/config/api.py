@@ -45,6 +45,7 @@ def _add_routers() -> None:
     api.add_router("/oversight/", "senim.oversight.api.router")
     api.add_router("/analytics/", analytics_router)
     api.add_router("/safeguards/", "senim.safeguards.api.router")
+    api.add_router("/trust/", "senim.trust.api.router")
 
 
 _add_routers()

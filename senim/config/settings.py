@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "senim.ops",
     "senim.oversight",
     "senim.safeguards",  # after oversight: its demo uses the NPM register's facilities
+    "senim.trust",
 ]
 
 MIDDLEWARE = [

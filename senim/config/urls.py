@@ -11,5 +11,6 @@ urlpatterns = [
     path("analytics/", include("senim.ops.urls")),
     path("safeguards/", include("senim.safeguards.urls")),
     path("oversight/", include("senim.oversight.urls")),
+    path("trust/", include("senim.trust.urls")),
     path("", include("senim.register.urls")),
 ]
