@@ -31,13 +31,13 @@ import numpy as np
 import numpy.typing as npt
 from scipy import stats
 
+from senim.analytics.days import DateLike, ordinal, to_day, to_days
 from senim.analytics.grid import FloatArray, IntArray
 from senim.analytics.hotspots import Int8Array
 from senim.analytics.indicators import Period, shift_years
 
 ANSCOMBE = 3.0 / 8.0
 PERIODS = ("7d", "28d", "ytd", "365d")
-DateLike = dt.date | np.datetime64 | str
 
 
 @dataclass(frozen=True)
@@ -84,36 +84,6 @@ class CompStat:
         return int(found[0])
 
 
-def _day(value: DateLike) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    day = np.datetime64(value).astype("datetime64[D]")
-    if np.isnat(day):
-        raise ValueError(f"not a date: {value!r}")
-    result = day.astype(object)
-    assert isinstance(result, dt.date)
-    return result
-
-
-def _days(values: npt.ArrayLike) -> IntArray:
-    arr = np.asarray(values)
-    if arr.size == 0:
-        return np.zeros(0, dtype=np.int64)
-    try:
-        days = arr.astype("datetime64[D]")
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"dates must be dates or datetime64, got dtype {arr.dtype}") from exc
-    if bool(np.any(np.isnat(days))):
-        raise ValueError("dates contain NaT (missing dates)")
-    return days.astype(np.int64).ravel()
-
-
-def _ordinal(day: dt.date) -> int:
-    return int(np.datetime64(day, "D").astype(np.int64))
-
-
 def compstat(
     dates: npt.ArrayLike,
     reference: DateLike,
@@ -130,8 +100,8 @@ def compstat(
     """
     if not z_alert > 0:
         raise ValueError(f"z_alert must be positive, got {z_alert}")
-    ref = _day(reference)
-    day = _days(dates)
+    ref = to_day(reference)
+    day = to_days(dates)
     if keys is None:
         if groups is not None:
             raise ValueError("groups need the events' keys")
@@ -158,8 +128,8 @@ def compstat(
     n_groups = group_keys.size
 
     def count(period: Period) -> IntArray:
-        lo = np.searchsorted(day, _ordinal(period.start), side="left")
-        hi = np.searchsorted(day, _ordinal(period.end), side="left")
+        lo = np.searchsorted(day, ordinal(period.start), side="left")
+        hi = np.searchsorted(day, ordinal(period.end), side="left")
         return np.bincount(row[lo:hi], minlength=n_groups).astype(np.int64)
 
     end = ref + dt.timedelta(days=1)

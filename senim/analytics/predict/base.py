@@ -9,7 +9,7 @@ back-testing (senim.analytics.backtest) compares that ranking with what happened
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, Self
 
 import numpy as np
 import numpy.typing as npt
@@ -83,3 +83,31 @@ class Predictor(Protocol):
     def fit(self, events: Events, grid: Grid) -> Predictor: ...
 
     def predict(self, at: float, horizon_days: float = 7.0) -> RiskGrid: ...
+
+
+class HistoryPredictor:
+    """Base of the predictors whose `fit` only keeps the history (naive, retrospective,
+    prospective): the model is the way `predict` reads the trailing window."""
+
+    name: str = "history"
+
+    def __init__(self) -> None:
+        self._events: Events | None = None
+        self._grid: Grid | None = None
+
+    def fit(self, events: Events, grid: Grid) -> Self:
+        if len(events) == 0:
+            raise ValueError(f"{self.name}: cannot fit on an empty set of events")
+        self._events, self._grid = events, grid
+        return self
+
+    def predict(self, at: float, horizon_days: float = 7.0) -> RiskGrid:
+        raise NotImplementedError
+
+    def history(self, horizon_days: float) -> tuple[Events, Grid]:
+        """The fitted events and grid, once `predict`'s arguments are known to be sound."""
+        if self._events is None or self._grid is None:
+            raise RuntimeError(f"{self.name}: call fit() before predict()")
+        if horizon_days <= 0:
+            raise ValueError(f"horizon_days must be positive, got {horizon_days}")
+        return self._events, self._grid

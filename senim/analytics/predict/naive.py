@@ -10,11 +10,10 @@ window; it only orders cells the short window cannot tell apart.
 
 from __future__ import annotations
 
-from senim.analytics.grid import Grid
-from senim.analytics.predict.base import Events, RiskGrid
+from senim.analytics.predict.base import HistoryPredictor, RiskGrid
 
 
-class NaivePredictor:
+class NaivePredictor(HistoryPredictor):
     """Events in [at − window_days, at) per cell, ties broken by the last `tie_window_days`."""
 
     def __init__(self, window_days: float = 7.0, tie_window_days: float = 365.0) -> None:
@@ -23,21 +22,10 @@ class NaivePredictor:
         self.window_days = float(window_days)
         self.tie_window_days = float(tie_window_days)
         self.name = f"naive-{self.window_days:g}d"
-        self._events: Events | None = None
-        self._grid: Grid | None = None
-
-    def fit(self, events: Events, grid: Grid) -> NaivePredictor:
-        if len(events) == 0:
-            raise ValueError(f"{self.name}: cannot fit on an empty set of events")
-        self._events, self._grid = events, grid
-        return self
+        super().__init__()
 
     def predict(self, at: float, horizon_days: float = 7.0) -> RiskGrid:
-        if self._events is None or self._grid is None:
-            raise RuntimeError(f"{self.name}: call fit() before predict()")
-        if horizon_days <= 0:
-            raise ValueError(f"horizon_days must be positive, got {horizon_days}")
-        grid, events = self._grid, self._events
+        events, grid = self.history(horizon_days)
         recent = events.between(at - self.window_days, at)
         longer = events.between(at - self.tie_window_days, at)
         counts = grid.counts(recent.x, recent.y)

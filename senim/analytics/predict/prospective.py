@@ -20,7 +20,7 @@ import numpy as np
 from scipy.signal import fftconvolve
 
 from senim.analytics.grid import FloatArray, Grid
-from senim.analytics.predict.base import Events, RiskGrid
+from senim.analytics.predict.base import HistoryPredictor, RiskGrid
 
 
 def spatial_kernel(bandwidth_m: float, cell_m: float) -> FloatArray:
@@ -32,7 +32,7 @@ def spatial_kernel(bandwidth_m: float, cell_m: float) -> FloatArray:
     return np.where(d <= radius, 1.0 / (1.0 + d), 0.0)
 
 
-class ProspectivePredictor:
+class ProspectivePredictor(HistoryPredictor):
     """Bowers–Johnson weights within `bandwidth_m` metres and `weeks` weeks."""
 
     def __init__(self, bandwidth_m: float = 400.0, weeks: int = 8) -> None:
@@ -41,22 +41,11 @@ class ProspectivePredictor:
         self.bandwidth_m = float(bandwidth_m)
         self.weeks = int(weeks)
         self.name = f"prospective-{self.bandwidth_m:g}m-{self.weeks}w"
-        self._events: Events | None = None
-        self._grid: Grid | None = None
-
-    def fit(self, events: Events, grid: Grid) -> ProspectivePredictor:
-        if len(events) == 0:
-            raise ValueError(f"{self.name}: cannot fit on an empty set of events")
-        self._events, self._grid = events, grid
-        return self
+        super().__init__()
 
     def predict(self, at: float, horizon_days: float = 7.0) -> RiskGrid:
-        if self._events is None or self._grid is None:
-            raise RuntimeError(f"{self.name}: call fit() before predict()")
-        if horizon_days <= 0:
-            raise ValueError(f"horizon_days must be positive, got {horizon_days}")
-        grid = self._grid
-        recent = self._events.between(at - 7.0 * self.weeks, at)
+        events, grid = self.history(horizon_days)
+        recent = events.between(at - 7.0 * self.weeks, at)
         week = np.floor((at - recent.t) / 7.0)
         kernel = spatial_kernel(self.bandwidth_m, grid.cell_m)
         reach = (kernel.shape[0] - 1) // 2

@@ -8,12 +8,11 @@ data are sparse and loses to them where hot spots are smaller than the bandwidth
 
 from __future__ import annotations
 
-from senim.analytics.grid import Grid
 from senim.analytics.kde import density
-from senim.analytics.predict.base import Events, RiskGrid
+from senim.analytics.predict.base import HistoryPredictor, RiskGrid
 
 
-class RetrospectivePredictor:
+class RetrospectivePredictor(HistoryPredictor):
     """Gaussian KDE (`bandwidth_m`) of the events in [at − window_days, at)."""
 
     def __init__(self, bandwidth_m: float = 250.0, window_days: float = 56.0) -> None:
@@ -22,20 +21,10 @@ class RetrospectivePredictor:
         self.bandwidth_m = float(bandwidth_m)
         self.window_days = float(window_days)
         self.name = f"retrospective-{self.bandwidth_m:g}m-{self.window_days:g}d"
-        self._events: Events | None = None
-        self._grid: Grid | None = None
-
-    def fit(self, events: Events, grid: Grid) -> RetrospectivePredictor:
-        if len(events) == 0:
-            raise ValueError(f"{self.name}: cannot fit on an empty set of events")
-        self._events, self._grid = events, grid
-        return self
+        super().__init__()
 
     def predict(self, at: float, horizon_days: float = 7.0) -> RiskGrid:
-        if self._events is None or self._grid is None:
-            raise RuntimeError(f"{self.name}: call fit() before predict()")
-        if horizon_days <= 0:
-            raise ValueError(f"horizon_days must be positive, got {horizon_days}")
-        recent = self._events.between(at - self.window_days, at)
-        risk = density(self._grid, recent.x, recent.y, self.bandwidth_m)
-        return RiskGrid(self._grid, risk * (horizon_days / self.window_days), self.name)
+        events, grid = self.history(horizon_days)
+        recent = events.between(at - self.window_days, at)
+        risk = density(grid, recent.x, recent.y, self.bandwidth_m)
+        return RiskGrid(grid, risk * (horizon_days / self.window_days), self.name)
