@@ -11,10 +11,10 @@ from __future__ import annotations
 import contextvars
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from django.db import connection, transaction
 from django.db.models import Model
@@ -124,17 +124,40 @@ class VerifyResult:
         return not self.problems
 
 
-def verify() -> VerifyResult:
-    """Walk the chain in order; report every gap (deleted entry) and hash mismatch (edit)."""
+class ChainedEntry(Protocol):
+    seq: int
+    prev_hash: str
+    entry_hash: str
+
+
+E = TypeVar("E", bound=ChainedEntry)
+
+
+def walk_chain(
+    entries: Iterable[E], recompute: Callable[[E], str]
+) -> tuple[int, tuple[int, str], list[str]]:
+    """Walk hash-chained entries in sequence order: (entries checked, (last seq, last hash),
+    problems). A gap in the sequence is a deletion, a hash that does not match the entry's own
+    content an edit, a broken link an entry replaced or inserted."""
     problems: list[str] = []
     expected_seq, prev_hash, checked = 1, GENESIS, 0
-    for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=5000):
+    for entry in entries:
         checked += 1
         if entry.seq != expected_seq:
             problems.append(f"entries {expected_seq}..{entry.seq - 1} are missing (deleted)")
         if entry.prev_hash != prev_hash:
             problems.append(f"entry {entry.seq}: does not follow its predecessor's hash")
-        recomputed = _digest(
+        if recompute(entry) != entry.entry_hash:
+            problems.append(f"entry {entry.seq}: content does not match its hash (edited)")
+        expected_seq, prev_hash = entry.seq + 1, entry.entry_hash
+    return checked, (expected_seq - 1, prev_hash), problems
+
+
+def verify() -> VerifyResult:
+    """Walk the chain in order; report every gap (deleted entry) and hash mismatch (edit)."""
+
+    def recompute(entry: AuditEntry) -> str:
+        return _digest(
             seq=entry.seq,
             at=entry.at.isoformat(),
             actor=entry.actor,
@@ -144,9 +167,9 @@ def verify() -> VerifyResult:
             details=entry.details,
             prev_hash=entry.prev_hash,
         )
-        if recomputed != entry.entry_hash:
-            problems.append(f"entry {entry.seq}: content does not match its hash (edited)")
-        expected_seq, prev_hash = entry.seq + 1, entry.entry_hash
+
+    entries = AuditEntry.objects.order_by("seq").iterator(chunk_size=5000)
+    checked, _head, problems = walk_chain(entries, recompute)
     return VerifyResult(checked=checked, problems=problems)
 
 

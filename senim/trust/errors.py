@@ -1,35 +1,13 @@
-"""Refusals of the trust use cases; views and the API turn them into a status and a message."""
+"""Refusals of the trust use cases: the shared ones of senim.core.errors, and a whole file refused."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from senim.core.errors import Conflict, Forbidden, Invalid, NotFound
+from senim.core.errors import UseCaseError as TrustError
 
-class TrustError(Exception):
-    """`field` names the input at fault ("" for the request as a whole)."""
-
-    status = 400
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
-
-
-class Invalid(TrustError):
-    status = 422
-
-
-class Forbidden(TrustError):
-    status = 403
-
-
-class NotFound(TrustError):
-    status = 404
-
-
-class Conflict(TrustError):
-    status = 409
+__all__ = ["Conflict", "FileRejected", "Forbidden", "Invalid", "NotFound", "RowError", "TrustError"]
 
 
 @dataclass(frozen=True)
