@@ -66,6 +66,11 @@ def app_hooks() -> list[ModuleType]:
     return hooks
 
 
+def _app_label(hook: ModuleType) -> str:
+    """'senim.oversight.demo_data' → 'oversight'."""
+    return hook.__name__.rsplit(".", 2)[-2]
+
+
 def _years_key(years: list[int]) -> str:
     return ",".join(str(y) for y in sorted(years))
 
@@ -110,6 +115,7 @@ def build(
     with transaction.atomic():
         step("removing earlier demo rows")
         hooks = app_hooks()
+        db.refresh_statistics("core", "register", *(_app_label(hook) for hook in hooks))
         for hook in reversed(hooks):  # apps that build on others' rows go first
             hook.delete()
         db.delete_demo_rows()
@@ -149,9 +155,11 @@ def build(
         party_counts = party_gen.generate(seed, offences, book.code_of)
 
         app_counts: dict[str, int] = {}
+        db.refresh_statistics("core", "register")
         for hook in hooks:
-            step(f"{hook.__name__.rsplit('.', 2)[-2]}")
+            step(_app_label(hook))
             app_counts.update(hook.build(seed=seed, years=years))
+            db.refresh_statistics(_app_label(hook))
 
         kinds = offences["kind"]
         summary.counts = {

@@ -164,3 +164,37 @@ def test_facilities_follow_the_2025_counts_split_by_population_without_duplicate
     assert ivs.filter(name="ИВС ДП г. Алматы №1", region__iso="KZ-75").exists()
     assert ivs.filter(name__endswith="области №1").exists()
     assert ivs.filter(region__iso="KZ-75").count() > ivs.filter(region__iso="KZ-62").count()
+
+
+@pytest.mark.with_app_hooks
+def test_each_apps_demo_data_is_removed_in_reverse_and_built_in_order_after_the_register(
+    monkeypatch,
+) -> None:
+    import types
+
+    from senim.demo import builder
+
+    calls: list[tuple[str, str, int]] = []
+
+    def stand_in(name: str) -> types.ModuleType:
+        hook = types.ModuleType(f"senim.{name}.demo_data")
+
+        def build(*, seed: int, years: list[int]) -> dict[str, int]:
+            # Runs after the register is written: the offences are already there to build on.
+            calls.append((name, "build", Offence.objects.count()))
+            return {f"{name}_rows": seed}
+
+        hook.build = build  # type: ignore[attr-defined]
+        hook.delete = lambda: calls.append((name, "delete", -1))  # type: ignore[attr-defined]
+        return hook
+
+    monkeypatch.setattr(builder, "app_hooks", lambda: [stand_in("core"), stand_in("register")])
+    summary = build(seed=3, scale=SCALE / 2, years=[2025])
+    assert [(name, step) for name, step, _ in calls] == [
+        ("register", "delete"),
+        ("core", "delete"),
+        ("core", "build"),
+        ("register", "build"),
+    ]
+    assert all(n > 0 for _, step, n in calls if step == "build")
+    assert summary.counts["core_rows"] == summary.counts["register_rows"] == 3
