@@ -17,6 +17,12 @@ def _english_messages(request, settings):
 
 
 @pytest.fixture(autouse=True)
+def _open_data_outside_var(settings, tmp_path_factory):
+    """Whatever builds open-data files in a test writes them to a temporary folder, never var/."""
+    settings.SENIM_OPEN_DATA_DIR = str(tmp_path_factory.getbasetemp() / "open-data")
+
+
+@pytest.fixture(autouse=True)
 def _fresh_locator():
     """Territory lookups are cached per process; tests change territory freely."""
     from django.core.cache import cache

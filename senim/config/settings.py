@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "senim.oversight",
     "senim.safeguards",  # after oversight: its demo uses the NPM register's facilities
     "senim.trust",
+    "senim.portal",  # last: its demo step publishes what every other app built
 ]
 
 MIDDLEWARE = [
@@ -121,6 +122,8 @@ EMAIL_BACKEND = env_str("SENIM_EMAIL_BACKEND", "django.core.mail.backends.consol
 SENIM_DEMO_BANNER = env_bool("SENIM_DEMO_BANNER", True)
 INGEST_BATCH_SIZE = int(env_str("SENIM_INGEST_BATCH_SIZE", "10000"))
 INGEST_MAX_UPLOAD_BYTES = int(env_str("SENIM_INGEST_MAX_UPLOAD_BYTES", str(200 * 1024 * 1024)))
+# Where `senim open_data` writes the public files the portal serves.
+SENIM_OPEN_DATA_DIR = env_str("SENIM_OPEN_DATA_DIR", str(VAR_DIR / "open-data"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 LOGGING = {

@@ -12,5 +12,6 @@ urlpatterns = [
     path("safeguards/", include("senim.safeguards.urls")),
     path("oversight/", include("senim.oversight.urls")),
     path("trust/", include("senim.trust.urls")),
+    path("open/", include("senim.portal.urls")),
     path("", include("senim.register.urls")),
 ]

@@ -101,6 +101,22 @@ def recommendation_matrix(*, user: User, year: int) -> Matrix:
     return Matrix(year, tuple(rows), totals, sum(totals, Cell()))
 
 
+def recommendations_by_region(*, year: int) -> dict[int, Cell]:
+    """{region id: recommendations sent in `year` and implemented of them}, for the public portal.
+
+    Totals of Table 3 without a caller: the NPM publishes them; no text, visit or institution.
+    """
+    start, end = year_range(year)
+    counts = (
+        Recommendation.objects.filter(sent_on__gte=start, sent_on__lte=end)
+        .values("institution__facility__region_id")
+        .annotate(sent=Count("id"), implemented=Count("id", filter=Q(status=RecStatus.IMPLEMENTED)))
+    )
+    return {
+        c["institution__facility__region_id"]: Cell(c["sent"], c["implemented"]) for c in counts
+    }
+
+
 @dataclass(frozen=True)
 class Line:
     key: str

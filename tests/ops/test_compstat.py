@@ -15,7 +15,7 @@ from senim.ops.areas import resolve
 from senim.ops.compstat_brief import compstat_brief
 from senim.ops.pdf import compstat_pdf
 from tests.ops.conftest import LayOffences, Spot, local
-from tests.ops.pdf_text import pdf_text
+from tests.pdf_text import pdf_text
 from tests.register.conftest import Territory
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from senim.core.models import User
 from senim.oversight import services
 from tests.oversight.conftest import RecordVisit, World
-from tests.oversight.pdf_text import pdf_text
+from tests.pdf_text import pdf_text
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()

@@ -338,12 +338,22 @@ class Table2Line:
 
 def per_thousand_convicts(*, user: User, year: int) -> list[Table2Line]:
     """Table 2 of seed 004: complaints received in `year` per 1 000 convicts, by region."""
-    counts = dict(
-        _year(complaints(user=user), year).values_list("region_id").annotate(n=Count("id"))
-    )
-    populations = {p.region_id: p for p in ConvictPopulation.objects.filter(year=year)}
     ids = allowed_region_ids(user)
     regions = Region.objects.all() if ids is None else Region.objects.filter(pk__in=ids)
+    return _table2(complaints(user=user), regions, year)
+
+
+def published_table2(*, year: int) -> list[Table2Line]:
+    """Table 2 for every region, for the public portal: counts and rates only, no caller.
+
+    The Ombudsman publishes this table; it names no complaint, person or facility.
+    """
+    return _table2(Complaint.objects.all(), Region.objects.all(), year)
+
+
+def _table2(qs: QuerySet[Complaint], regions: QuerySet[Region], year: int) -> list[Table2Line]:
+    counts = dict(_year(qs, year).values_list("region_id").annotate(n=Count("id")))
+    populations = {p.region_id: p for p in ConvictPopulation.objects.filter(year=year)}
     lines = []
     for region in regions:
         population = populations.get(region.pk)

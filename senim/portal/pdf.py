@@ -1,0 +1,133 @@
+"""The district accountability report as a PDF (fpdf2 with the vendored DejaVu Sans).
+
+Written in the active language; the caller wraps it in translation.override. Every figure is
+the DistrictReport the HTML page shows, so the two cannot disagree.
+"""
+
+from __future__ import annotations
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from fpdf import FPDF
+from fpdf.fonts import FontFace
+
+from senim.core.pdf import FAMILY, document
+from senim.portal.reports import SMALL, DistrictReport, SectorLine
+from senim.register import public
+
+NAVY = (11, 58, 91)
+HEADING = FontFace(emphasis="BOLD", fill_color=(238, 243, 248))
+
+
+def report_title(report: DistrictReport) -> str:
+    return _("Accountability report: %(district)s, %(month)s") % {
+        "district": report.district.name,
+        "month": date_format(report.month, "F Y"),
+    }
+
+
+def sector_count(line: SectorLine) -> str:
+    return _("fewer than 3") if 0 < line.offences < SMALL else str(line.offences)
+
+
+def _text(
+    pdf: FPDF, text: str, *, size: float = 10, bold: bool = False, fill: bool = False
+) -> None:
+    pdf.set_font(FAMILY, "B" if bold else "", size)
+    pdf.multi_cell(0, size * 0.55, text, new_x="LMARGIN", new_y="NEXT", fill=fill)
+
+
+def _table(pdf: FPDF, heading: str, head: list[str], rows: list[list[str]]) -> None:
+    if pdf.get_y() + (len(rows) + 3) * 5.5 > pdf.h - pdf.b_margin:
+        pdf.add_page()  # keep a short table with its heading
+    pdf.ln(2)
+    pdf.set_text_color(*NAVY)
+    _text(pdf, heading, size=11, bold=True)
+    pdf.set_text_color(0, 0, 0)
+    pdf.set_font(FAMILY, size=9)
+    first = 180 - 28 * (len(head) - 1)
+    with pdf.table(
+        col_widths=(first, *([28] * (len(head) - 1))),
+        text_align=("LEFT", *(["RIGHT"] * (len(head) - 1))),
+        width=180,
+        align="LEFT",
+        headings_style=HEADING,
+        line_height=5,
+    ) as table:
+        table.row(head)
+        for row in rows:
+            table.row(row)
+
+
+def report_pdf(report: DistrictReport) -> bytes:
+    title = report_title(report)
+    names = public.labels()
+    no_data = _("no data")
+    pdf = document(title=title)
+    pdf.add_page()
+    if report.synthetic:
+        pdf.set_fill_color(255, 244, 214)
+        _text(pdf, _("Demo: all data in this document is synthetic"), size=9, bold=True, fill=True)
+        pdf.ln(2)
+    pdf.set_text_color(*NAVY)
+    _text(pdf, title, size=14, bold=True)
+    pdf.set_text_color(0, 0, 0)
+    _text(pdf, f"{report.district.region.name} · {report.district.name} ({report.district.code})")
+    kinds = [
+        [names["kind"].get(k.kind, k.kind), str(k.current), str(k.previous), str(k.last_year)]
+        for k in report.kinds
+    ]
+    t = report.total
+    _table(
+        pdf,
+        _("Offences registered"),
+        [_("Kind"), _("This month"), _("Month before"), _("A year earlier")],
+        [*kinds, [_("Total"), str(t.current), str(t.previous), str(t.last_year)]],
+    )
+    solved = report.solved
+    response = report.response
+    _table(
+        pdf,
+        _("Results"),
+        ["", ""],
+        [
+            [
+                _("Share of criminal offences solved"),
+                f"{solved.share:.1f} % ({solved.solved}/{solved.registered})"
+                if solved
+                else no_data,
+            ],
+            [
+                _("102: median time to arrival, min"),
+                f"{response.median_min:.1f}" if response else no_data,
+            ],
+            [_("102: 90th percentile, min"), f"{response.p90_min:.1f}" if response else no_data],
+            [_("Complaints about the police (appeals)"), str(report.complaints_about_police)],
+        ],
+    )
+    _table(
+        pdf,
+        _("Appeals by channel"),
+        [_("Channel"), _("Appeals")],
+        [[names["channel"].get(c, c), str(n)] for c, n in report.channels]
+        + [[_("Total"), str(report.appeals)]],
+    )
+    if report.sectors:
+        _table(
+            pdf,
+            _("District inspectors' sectors"),
+            [_("Sector"), _("Inspector"), _("Offences")],
+            [
+                [f"№{s.number} ({s.code})", s.inspector or _("vacant"), sector_count(s)]
+                for s in report.sectors
+            ],
+        )
+    pdf.ln(3)
+    _text(
+        pdf,
+        _(
+            "Counts are of registered records (Almaty time). The methodology of each figure is on the portal's methodology page."
+        ),
+        size=8,
+    )
+    return bytes(pdf.output())

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from senim.portal import views
+
+urlpatterns = [
+    path("", views.home, name="portal-home"),
+    path("regions/<str:iso>/", views.region, name="portal-region"),
+    path("methodology/", views.methodology, name="portal-methodology"),
+    path("data/", views.data, name="portal-data"),
+    path("data/<str:name>", views.download, name="portal-download"),
+    path("reports/<str:code>/", views.district_latest, name="portal-district"),
+    path("reports/<str:code>/<str:month>/", views.report, name="portal-report"),
+    path("reports/<str:code>/<str:month>/pdf/", views.report_pdf_view, name="portal-report-pdf"),
+]
