@@ -74,6 +74,31 @@ MUTATIONS = [
     ("district", "KZ-75-ALMALY"),
     ("sector", "NO-SUCH"),
     ("victim_iins", "880101300123"),
+    # White space str.strip() removes though it is not ASCII, and text that is not ASCII.
+    ("external_id", "E-1\xa0"),
+    ("external_id", "\u3000E-1"),
+    ("external_id", "E-1\x1f"),
+    ("external_id", "Е-1 кз"),
+    ("source_system", "ердр"),
+    # Dates numpy and fromisoformat might read differently, and bytes out of place.
+    ("occurred_at", "2024-02-29T10:00:00"),
+    ("occurred_at", "2100-02-29T10:00:00"),
+    ("occurred_at", "2025-13-01T10:00:00"),
+    ("occurred_at", "2025-00-10T10:00:00"),
+    ("occurred_at", "2025-04-31T10:00:00"),
+    ("occurred_at", "2025-01-01T10:00:60"),
+    ("occurred_at", "2025-01-01T10:00:00+05:3"),
+    ("occurred_at", "2025-01-01Т10:00:00"),  # a Cyrillic Т
+    ("occurred_at", "2025-01-01T10:00:00+05:30"),
+    # Decimals float() reads but Arrow might not, or not the same.
+    ("lat", "43"),
+    ("lat", "043.25"),
+    ("lat", "43.250000000000000001"),
+    ("lat", "-43.25"),
+    ("lat", "4_3.25"),
+    ("lon", "76.92861000000000000000001"),
+    ("lon", "+76.9"),
+    ("lon", ".5"),
 ]
 
 

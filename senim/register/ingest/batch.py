@@ -8,13 +8,13 @@ still used for rows the column validator does not accept (see fast.py).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import pyarrow as pa
 
 # How each cleaned field is held: text/object as object arrays, ids as int64 with 0 for none,
 # coordinates as float64 with NaN for none, times as UTC datetime64[us] with NaT for none.
@@ -70,17 +70,34 @@ _DTYPES: dict[str, Any] = {
 
 @dataclass
 class RawBatch:
-    """Rows as read: their numbers, the text of each column, and rows unreadable as such."""
+    """Rows as read: their numbers, the text of each column (Arrow strings, never null), and
+    rows unreadable as such."""
 
     numbers: list[int]
-    columns: dict[str, list[str]]
+    columns: dict[str, pa.Array]
     errors: dict[int, str] = field(default_factory=dict)  # row number → reason
 
     def __len__(self) -> int:
         return len(self.numbers)
 
     def row(self, i: int) -> dict[str, str]:
-        return {name: values[i] for name, values in self.columns.items()}
+        return self.rows([i])[0]
+
+    def rows(self, index: Sequence[int]) -> list[dict[str, str]]:
+        """Rows by position as {column: text}, for the row validator."""
+        if not self.columns:
+            return [{} for _ in index]
+        taken = pa.table(self.columns).take(pa.array(index, type=pa.int64()))
+        return taken.to_pylist()  # type: ignore[no-any-return]
+
+    @classmethod
+    def from_lists(
+        cls, numbers: list[int], columns: dict[str, list[str]], errors: dict[int, str] | None = None
+    ) -> RawBatch:
+        arrays = {
+            name: pa.array(values, type=pa.large_string()) for name, values in columns.items()
+        }
+        return cls(numbers, arrays, errors or {})
 
     @classmethod
     def from_rows(cls, rows: Sequence[tuple[int, dict[str, str]]]) -> RawBatch:
@@ -89,7 +106,7 @@ class RawBatch:
         good = [(n, r) for n, r in rows if "__error__" not in r]
         names = sorted({name for _, r in good for name in r})
         columns = {name: [r.get(name, "") for _, r in good] for name in names}
-        return cls([n for n, _ in good], columns, errors)
+        return cls.from_lists([n for n, _ in good], columns, errors)
 
 
 def _array(kind: str, values: list[Any]) -> np.ndarray:
@@ -147,7 +164,18 @@ class Clean:
         return cls(kind, np.asarray(numbers, dtype=np.int64), full)
 
     def take(self, index: np.ndarray) -> Clean:
-        return Clean(self.kind, self.numbers[index], {k: v[index] for k, v in self.values.items()})
+        """Records by position or boolean mask; Arrow columns (text forms) are taken alike."""
+        index = np.asarray(index)
+        arrow_index = pa.array(index)
+        values = {
+            k: (
+                (v.filter(arrow_index) if index.dtype == bool else v.take(arrow_index))
+                if isinstance(v, pa.Array)
+                else v[index]
+            )
+            for k, v in self.values.items()
+        }
+        return Clean(self.kind, self.numbers[index], values)
 
     def concat(self, other: Clean) -> Clean:
         """Both, in file order."""
@@ -182,63 +210,6 @@ def _python(kind: str, value: Any) -> Any:
         if np.isnat(value):
             return None
         return value.astype("datetime64[us]").item().replace(tzinfo=dt.UTC)
+    if isinstance(value, np.str_):  # the row hash is held as a fixed-width numpy string
+        return str(value)
     return value
-
-
-def text_columns(clean: Clean, names: Sequence[str], null: str = "") -> dict[str, list[str]]:
-    """Fields as canonical text, `null` for none: the row hash and the COPY payload use it."""
-    out: dict[str, list[str]] = {}
-    for name in names:
-        t = FIELDS[clean.kind][name]
-        values = clean.values[name]
-        if t == "text":
-            out[name] = values.tolist()
-            continue
-        if t == "id":
-            text = np.array(list(map(str, values.tolist())), dtype=object)
-            missing = values == 0
-        elif t == "float":
-            # Python's repr: the shortest text that reads back as the same number.
-            text = np.array(list(map(repr, values.tolist())), dtype=object)
-            missing = np.isnan(values)
-        elif t == "time":
-            text = np.datetime_as_string(values, unit="us").astype(object)
-            missing = np.isnat(values)
-        else:
-            raise ValueError(f"{name} has no text form")
-        text[missing] = null
-        out[name] = text.tolist()
-    return out
-
-
-def _party_text(parties: Any) -> str:
-    return ";".join(f"{role}:{digest}" for role, digest, *_ in sorted(parties or ()))
-
-
-TERRITORY = ("region_id", "district_id", "sector_id")
-
-
-def row_hashes(clean: Clean) -> list[str]:
-    """Hash of each record's content as loaded (territory as given, before locating).
-
-    The text of the fields that locating does not change is kept with the records
-    (`_text_<field>`), so the COPY encoding reuses it instead of formatting them again.
-    """
-    names = [n for n, t in FIELDS[clean.kind].items() if t != "object" and n not in DERIVED]
-    text = text_columns(clean, names, null=NULL)
-    for name, values in text.items():
-        if name not in TERRITORY:
-            kept = np.empty(len(values), dtype=object)
-            kept[:] = values
-            clean.values[f"_text_{name}"] = kept
-    columns = list(text.values())
-    if clean.kind == "offences":
-        keys, parties = clean.values["appeal_key"], clean.values["parties"]
-        if any(k is not None for k in keys) or any(parties):
-            columns.append(["" if k is None else f"{k[0]}/{k[1]}" for k in keys])
-            columns.append([_party_text(p) for p in parties])
-    digest = hashlib.blake2b
-    return [
-        digest("\x1f".join(row).encode(), digest_size=16).hexdigest()
-        for row in zip(*columns, strict=True)
-    ]

@@ -23,14 +23,17 @@ from django.utils.translation import gettext as _
 from senim.core import audit
 from senim.core.geo import locator
 from senim.core.models import Person
-from senim.register.ingest import readers, writers
-from senim.register.ingest.batch import Clean, RawBatch, row_hashes
+from senim.register.ingest import readers, text, writers
+from senim.register.ingest.batch import Clean, RawBatch
 from senim.register.ingest.fast import FAST_CLEANERS
 from senim.register.ingest.schema import CLEANERS, Lookups, RowError, check_header
+from senim.register.ingest.text import TERRITORY
 from senim.register.models import Appeal, OffenceParty
 
 KINDS = tuple(CLEANERS)
-# Called with a cleaned, located row; raises RowError to refuse it (see `ingest`).
+# Called with a cleaned, located row; raises RowError to refuse it (see `ingest`). It decides
+# on the row's territory (region_id, district_id, sector_id) alone: it is also asked about a
+# linked appeal's territory, and a batch asks it once per distinct territory.
 RowCheck = Callable[[dict[str, Any]], None]
 
 
@@ -210,7 +213,7 @@ def prepare(
     """Everything about a batch that needs no database: validate, hash, locate, check, encode."""
     report = LoadSummary(kind=kind)
     clean = clean_batch(batch, kind, lookups, report)
-    clean.values["row_hash"] = np.array(row_hashes(clean), dtype=object)
+    clean.values["row_hash"] = text.row_hashes(clean)
     clean = locate(clean, report)
     if check is not None:
         # Before de-duplication, so a refused row is not reported as "already loaded".
@@ -236,9 +239,9 @@ def clean_batch(batch: RawBatch, kind: str, lookups: Lookups, summary: LoadSumma
     cleaner = CLEANERS[kind]
     slow_numbers: list[int] = []
     slow: list[dict[str, Any]] = []
-    for i in rest.tolist():
+    for i, row in zip(rest.tolist(), batch.rows(rest.tolist()), strict=True):
         try:
-            slow.append(cleaner(batch.row(i), lookups))
+            slow.append(cleaner(row, lookups))
             slow_numbers.append(batch.numbers[i])
         except RowError as error:
             _reject(summary, batch.numbers[i], error.field, error.reason)
@@ -299,10 +302,15 @@ def _write_batch(
     clean = prepared.clean
     kind = clean.kind
     with transaction.atomic():
-        clean = _skip_loaded(clean, summary)
-        if kind == "offences":
-            clean = _link_appeals(clean, summary, prepared.check)
-        ids = writers.insert(clean, now=lookups.now)
+        # Most batches of a bulk load are wholly new: COPY them without looking their keys up
+        # first; if any key is stored already, that COPY is undone and the batch goes the
+        # careful way (what is stored, what changed, which appeals exist).
+        ids = writers.insert_if_new(clean, now=lookups.now) if _no_links(clean) else None
+        if ids is None:
+            clean = _skip_loaded(clean, summary)
+            if kind == "offences":
+                clean = _link_appeals(clean, summary, prepared.check)
+            ids = writers.insert(clean, now=lookups.now)
         if kind == "offences":
             _write_parties(clean, ids)
         summary.loaded += ids.inserted
@@ -319,6 +327,11 @@ def _write_batch(
                     "last_row": int(clean.numbers[-1]),
                 },
             )
+
+
+def _no_links(clean: Clean) -> bool:
+    keys = clean.values.get("appeal_key")
+    return keys is None or all(k is None for k in keys)
 
 
 def _reject(summary: LoadSummary, row: int, field_name: str, reason: str) -> None:
@@ -338,12 +351,21 @@ def _refuse(clean: Clean, refused: dict[int, RowError], summary: LoadSummary) ->
 
 
 def _checked(clean: Clean, check: RowCheck, summary: LoadSummary) -> Clean:
-    refused: dict[int, RowError] = {}
-    for i in range(len(clean)):
+    """Ask the check once per distinct territory of the batch; refuse each row of a refused one."""
+    if not len(clean):
+        return clean
+    territory = np.stack([clean.values[name] for name in TERRITORY], axis=1)
+    places, place_of_row = np.unique(territory, axis=0, return_inverse=True)
+    refused_places: dict[int, RowError] = {}
+    for j, place in enumerate(places.tolist()):
         try:
-            check(clean.record(i))
+            check({name: value or None for name, value in zip(TERRITORY, place, strict=True)})
         except RowError as error:
-            refused[i] = error
+            refused_places[j] = error
+    if not refused_places:
+        return clean
+    rows = np.flatnonzero(np.isin(place_of_row, list(refused_places)))
+    refused = {int(i): refused_places[int(place_of_row[i])] for i in rows}
     return _refuse(clean, refused, summary)
 
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
-from collections.abc import Iterator
-from itertools import islice
+from collections.abc import Iterable, Iterator
+from itertools import chain, islice
 from pathlib import Path
 from typing import IO
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 from django.utils.translation import gettext as _
 
 from senim.register.ingest.batch import RawBatch
@@ -133,9 +137,139 @@ def read_batches(handle: IO[bytes], fmt: str, size: int) -> Iterator[RawBatch]:
         yield RawBatch.from_rows(chunk)
 
 
+# CSV is read by Arrow's multithreaded reader in blocks of whole lines, as long as a block is
+# plain: no quotes, NUL bytes, lone carriage returns or over-long lines, and every line has the
+# header's width. Such a block means the same to Python's csv module, line for line. From the
+# first block that is not plain, the rest of the file is read by the csv module, so quoting,
+# blank lines, ragged rows and broken encodings are handled and reported exactly as before.
+_BLOCK = 1 << 22
+
+
 def _csv_batches(handle: IO[bytes], size: int) -> Iterator[RawBatch]:
-    text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
-    reader = csv.reader(text)
+    head = handle.read(_BLOCK)
+    end = head.find(b"\n")
+    line = head[:end].removeprefix(codecs.BOM_UTF8).removesuffix(b"\r")
+    header = _plain_header(line) if end >= 0 else None
+    if header is None:
+        yield from _python_csv(_prefixed(head, handle), size)
+        return
+    yield from _arrow_csv(head[end + 1 :], handle, header, size)
+
+
+def _plain_header(line: bytes) -> list[str] | None:
+    """The header's names, or None where the csv module must read it (a one-column file too:
+    Arrow would read its blank lines as empty values)."""
+    if any(c in line for c in (b'"', b"\x00", b"\r")) or line.count(b",") < 1:
+        return None
+    try:
+        return [h.strip().lower() for h in line.decode("utf-8").split(",")]
+    except UnicodeDecodeError:
+        return None
+
+
+def _arrow_csv(body: bytes, handle: IO[bytes], header: list[str], size: int) -> Iterator[RawBatch]:
+    pending: list[pa.Table] = []
+    waiting = 0  # rows in pending
+    number = 2  # of the first pending row; the header is row 1
+    rest = body
+    while True:
+        more = handle.read(_BLOCK)
+        data = rest + more
+        cut = data.rfind(b"\n") + 1 if more else len(data)
+        block, rest = data[:cut], data[cut:]
+        if not block:
+            if not more:
+                break
+            continue
+        table = _plain_block(block, header)
+        if table is None:
+            rows = chain(_as_rows(pending), _reader(_prefixed(block + rest, handle), "utf-8"))
+            yield from _python_rows(rows, header, number, size)
+            return
+        pending.append(table)
+        waiting += table.num_rows
+        while waiting >= size:
+            batch = pa.concat_tables(pending)
+            yield _arrow_batch(batch.slice(0, size), header, number)
+            number += size
+            waiting -= size
+            pending = [batch.slice(size)]
+        if not more:
+            break
+    if waiting:
+        yield _arrow_batch(pa.concat_tables(pending), header, number)
+
+
+def _plain_block(block: bytes, header: list[str]) -> pa.Table | None:
+    """The block's rows as Arrow strings, or None where the csv module must decide."""
+    if b'"' in block or b"\x00" in block or block.count(b"\r") != block.count(b"\r\n"):
+        return None
+    ends = np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == ord("\n"))
+    lines = ends.size + (not block.endswith(b"\n"))
+    longest = np.diff(ends, prepend=-1, append=len(block)).max()
+    if longest > csv.field_size_limit():
+        return None  # perhaps a field longer than the csv module accepts: let it say so
+    try:
+        table = pa_csv.read_csv(
+            io.BytesIO(block),
+            read_options=pa_csv.ReadOptions(column_names=header, block_size=1 << 20),
+            parse_options=pa_csv.ParseOptions(quote_char=False, ignore_empty_lines=False),
+            convert_options=pa_csv.ConvertOptions(
+                column_types={h: pa.large_string() for h in header},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None  # a ragged or blank line, or text that is not UTF-8
+    return table if table.num_rows == lines else None
+
+
+def _arrow_batch(table: pa.Table, header: list[str], first: int) -> RawBatch:
+    table = table.combine_chunks()
+    columns = {
+        name: column.chunk(0) if column.num_chunks else pa.array([], pa.large_string())
+        for name, column in zip(header, table.columns, strict=True)
+    }
+    return RawBatch(list(range(first, first + table.num_rows)), columns)
+
+
+def _as_rows(tables: list[pa.Table]) -> Iterator[list[str]]:
+    for table in tables:
+        yield from map(list, zip(*(c.to_pylist() for c in table.columns), strict=True))
+
+
+class _Prefixed(io.RawIOBase):
+    """Bytes already read, then the rest of the handle, as one stream."""
+
+    def __init__(self, prefix: bytes, rest: IO[bytes]) -> None:
+        self._prefix = memoryview(prefix)
+        self._rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        if self._prefix:
+            n = min(len(buffer), len(self._prefix))
+            buffer[:n] = self._prefix[:n]
+            self._prefix = self._prefix[n:]
+            return n
+        data = self._rest.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def _prefixed(prefix: bytes, rest: IO[bytes]) -> IO[bytes]:
+    return io.BufferedReader(_Prefixed(prefix, rest))
+
+
+def _reader(handle: IO[bytes], encoding: str = "utf-8-sig") -> Iterator[list[str]]:
+    return csv.reader(io.TextIOWrapper(handle, encoding=encoding, newline=""))
+
+
+def _python_csv(handle: IO[bytes], size: int) -> Iterator[RawBatch]:
+    reader = _reader(handle)
     try:
         header = [h.strip().lower() for h in next(reader)]
     except StopIteration:
@@ -144,16 +278,19 @@ def _csv_batches(handle: IO[bytes], size: int) -> Iterator[RawBatch]:
         raise UnreadableFile(_("The file is not UTF-8 text.")) from error
     except csv.Error as error:
         raise UnreadableFile(_("The CSV is malformed: %(error)s") % {"error": error}) from error
+    yield from _python_rows(reader, header, 2, size)
+
+
+def _python_rows(
+    reader: Iterable[list[str]], header: list[str], first: int, size: int
+) -> Iterator[RawBatch]:
+    """Rows from the csv module in batches; `first` is the number of the first row."""
     width = len(header)
-    first = 2  # the header is row 1
+    rows = iter(reader)
     try:
-        while chunk := list(islice(reader, size)):
+        while chunk := list(islice(rows, size)):
             numbers = range(first, first + len(chunk))
             first += len(chunk)
-            if all(len(row) == width for row in chunk):  # the usual case: no per-row work
-                columns = dict(zip(header, map(list, zip(*chunk, strict=True)), strict=True))
-                yield RawBatch(list(numbers), columns)
-                continue
             kept: list[int] = []
             values: list[list[str]] = []
             errors: dict[int, str] = {}
@@ -171,7 +308,7 @@ def _csv_batches(handle: IO[bytes], size: int) -> Iterator[RawBatch]:
                 if values
                 else {h: [] for h in header}
             )
-            yield RawBatch(kept, columns, errors)
+            yield RawBatch.from_lists(kept, columns, errors)
     except UnicodeDecodeError as error:
         raise UnreadableFile(_("The file is not UTF-8 text.")) from error
     except csv.Error as error:

@@ -6,12 +6,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Model
 
+from senim.register.ingest import text
 from senim.register.ingest.batch import FIELDS as FIELDS_OF
-from senim.register.ingest.batch import NULL, Clean, text_columns
+from senim.register.ingest.batch import NULL, Clean
 from senim.register.models import Appeal, Offence
 
 # Columns of each table the pipeline fills (loaded_at is added with the load's time).
@@ -21,7 +23,7 @@ FIELDS = {
 COPY_FIELDS = FIELDS
 MODELS: dict[str, type[Model]] = {"appeals": Appeal, "offences": Offence}
 # Characters COPY's text format would read as structure; values holding them are escaped.
-_COPY_SPECIAL = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_COPY_SPECIAL = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 
 @dataclass
@@ -37,6 +39,18 @@ class Inserted:
         if missing:
             self.known.update(lookup(MODELS[self.kind], missing, "id"))
         return {k: self.known[k] for k in keys if k in self.known}
+
+
+def insert_if_new(clean: Clean, *, now: dt.datetime) -> Inserted | None:
+    """On PostgreSQL, COPY the records if none of their keys is stored yet; None (and nothing
+    written) if one is. Elsewhere None: the caller looks the keys up first."""
+    if connection.vendor != "postgresql" or not len(clean):
+        return None
+    try:
+        with transaction.atomic():
+            return Inserted(clean.kind, _copy(clean, now=now))
+    except IntegrityError:
+        return None
 
 
 def insert(clean: Clean, *, now: dt.datetime) -> Inserted:
@@ -98,54 +112,61 @@ def lookup(
 
 def encode(clean: Clean) -> None:
     """On PostgreSQL, each record's COPY text line (without appeal_id and loaded_at, which
-    are known only when writing), kept with the record as `_copy`. Pure CPU: the ingest
-    pipeline calls it in its preparing thread."""
+    are known only when writing), kept with the record as `_copy` (Arrow). Pure CPU: the
+    ingest pipeline calls it in its preparing thread."""
     if connection.vendor != "postgresql":
         return
-    names = [n for n in COPY_FIELDS[clean.kind] if n != "appeal_id"]
-    kept = {n: clean.values[f"_text_{n}"].tolist() for n in names if f"_text_{n}" in clean.values}
-    text = text_columns(clean, [n for n in names if n not in kept], null=NULL) | kept
-    text = {n: text[n] for n in names}
-    for name in names:
-        if FIELDS_OF[clean.kind][name] == "text" and _needs_escape(text[name]):
-            text[name] = [v.translate(_COPY_SPECIAL) for v in text[name]]
-    lines = np.empty(len(clean), dtype=object)
-    lines[:] = list(map("\t".join, zip(*text.values(), strict=True)))
-    clean.values["_copy"] = lines
+    columns = []
+    for name in COPY_FIELDS[clean.kind]:
+        if name == "appeal_id":
+            continue
+        kept = clean.values.get(f"_text_{name}")
+        column = kept if kept is not None else text.column(clean, name)
+        if (
+            FIELDS_OF[clean.kind][name] == "text"
+            and pc.any(pc.match_substring_regex(column, "[\\\\\t\n\r]")).as_py()
+        ):
+            for char, escaped in _COPY_SPECIAL.items():
+                column = pc.replace_substring(column, char, escaped)
+        columns.append(column)
+    clean.values["_copy"] = pc.binary_join_element_wise(*columns, _TAB)
 
 
-def _copy_payload(clean: Clean, now: dt.datetime) -> tuple[list[str], bytes]:
-    """(columns, COPY text) of the records; NULL is \\N."""
+_TAB = pa.scalar("\t", text.STRING)
+
+
+def _copy_payload(clean: Clean, now: dt.datetime) -> tuple[list[str], memoryview]:
+    """(columns, COPY text) of the records; NULL is \\N. The lines are joined by Arrow and
+    handed over as its buffer, without a copy."""
     if "_copy" not in clean.values:
         encode(clean)
     names = [n for n in COPY_FIELDS[clean.kind] if n != "appeal_id"]
     columns = [*names, "loaded_at"]
+    ends = [clean.values["_copy"]]
     stamp = now.isoformat()
-    lines: list[str] = clean.values["_copy"].tolist()
     if clean.kind == "offences":
         columns.insert(-1, "appeal_id")
         appeal = clean.values.get("appeal_id")
         if appeal is not None and appeal.any():
-            ids = ["\\N" if a == 0 else str(a) for a in appeal.tolist()]
-            lines = [f"{line}\t{a}" for line, a in zip(lines, ids, strict=True)]
+            ends.append(text.ids(appeal))
         else:
-            stamp = "\\N\t" + stamp
-    end = f"\t{stamp}\n"
-    return columns, (end.join(lines) + end).encode()
-
-
-def _needs_escape(values: list[str]) -> bool:
-    joined = "".join(values)
-    return any(c in joined for c in "\\\t\n\r")
+            stamp = f"{NULL}\t{stamp}"
+    lines = pc.binary_join_element_wise(*ends, pa.scalar(f"{stamp}\n", text.STRING), _TAB)
+    return columns, text.buffer(lines)
 
 
 def _copy(clean: Clean, *, now: dt.datetime, table: str | None = None) -> int:
     columns, payload = _copy_payload(clean, now)
     target = table or MODELS[clean.kind]._meta.db_table
-    with connection.cursor() as cursor:
-        raw = cursor.cursor  # the psycopg 3 cursor underneath Django's wrapper
-        with raw.copy(f"COPY {target} ({', '.join(columns)}) FROM STDIN") as copy:
-            copy.write(payload)
+    # The psycopg 3 cursor underneath Django's wrapper; its errors become Django's
+    # (IntegrityError for a stored key) as for any query.
+    sql = f"COPY {target} ({', '.join(columns)}) FROM STDIN"
+    with (
+        connection.cursor() as cursor,
+        connection.wrap_database_errors,
+        cursor.cursor.copy(sql) as copy,
+    ):
+        copy.write(payload)
     return len(clean)
 
 
