@@ -14,6 +14,7 @@ migration must end by calling `uninstall`, `install` and `rebuild` (see migratio
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -29,15 +30,23 @@ def _offset(at: dt.datetime, zone: ZoneInfo) -> int:
     return int(offset.total_seconds())
 
 
+@functools.cache
 def _transitions(zone: ZoneInfo) -> list[tuple[str, int]]:
-    """[(UTC instant the offset starts, offset in seconds)] from 2000 to 2040, first at 2000."""
+    """[(UTC instant the offset starts, offset in seconds)] from 2000 to 2040, first at 2000.
+
+    Walks day by day and finds the hour inside a day whose offset changed: offsets change on
+    the hour and at most once a day, and an hourly walk over 40 years cost seconds per call.
+    """
     at = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
     out = [(at, _offset(at, zone))]
+    day, hour = dt.timedelta(days=1), dt.timedelta(hours=1)
     while at < dt.datetime(2040, 1, 1, tzinfo=dt.UTC):
-        at += dt.timedelta(hours=1)
-        offset = _offset(at, zone)
-        if offset != out[-1][1]:
-            out.append((at, offset))
+        if _offset(at + day, zone) != out[-1][1]:
+            change = at + hour
+            while _offset(change, zone) == out[-1][1]:
+                change += hour
+            out.append((change, _offset(change, zone)))
+        at += day
     return [(t.strftime("%Y-%m-%d %H:%M:%S"), offset) for t, offset in out]
 
 

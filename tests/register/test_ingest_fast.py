@@ -177,3 +177,15 @@ def test_reasons_are_in_the_callers_language_though_rows_are_checked_in_another_
     assert summary.loaded == 29 and summary.batches == 3
     assert [(e.row, e.field) for e in summary.errors] == [(9, "kind")]
     assert "не входит в список" in summary.errors[0].reason
+
+
+def test_a_far_future_date_is_refused_without_a_table_of_its_hours() -> None:
+    from senim.register.ingest import fast
+
+    now = dt.datetime.now(dt.UTC)
+    ok, _utc = parse_times(["9999-12-31T23:00:00", "2024-03-01T00:30:00"], now)
+    assert ok.tolist() == [False, True]
+    # The offsets table stops two days after now: year 9999 would be 70 million hours.
+    _start, table = fast._HOURS
+    hours_from_2000_to_now = (now - dt.datetime(1999, 12, 30, tzinfo=dt.UTC)).days * 24
+    assert len(table) <= hours_from_2000_to_now + 48 + 1

@@ -111,12 +111,17 @@ def _codes(
 # Almaty's offset for each local wall-clock hour from `_HOURS[0]` on (a load sees the same
 # hours in every batch, so the zone is asked once per hour per process).
 _HOURS: tuple[int, npt.NDArray[np.int64]] = (0, np.zeros(0, dtype=np.int64))
+_FIRST_HOUR = int((dt.datetime(1999, 12, 30) - dt.datetime(1970, 1, 1)).total_seconds()) // 3600
 
 
 def _utc_offsets(local_seconds: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
     """Seconds east of UTC of Almaty wall-clock times (fold 0, as `replace(tzinfo=…)` does)."""
     global _HOURS
-    hours = local_seconds // 3600
+    # Only hours from just before 2000 to just after now need their true offset: anything
+    # outside is refused (before 2000, in the future) whatever its offset, and a far date such
+    # as year 9999 must not make the table millions of hours long.
+    now_hour = int(dt.datetime.now(dt.UTC).timestamp()) // 3600
+    hours = np.clip(local_seconds // 3600, _FIRST_HOUR, now_hour + 48)
     low, high = int(hours.min()), int(hours.max())
     start, table = _HOURS
     if low < start or high >= start + len(table):
