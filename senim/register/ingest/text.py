@@ -10,7 +10,8 @@ so a re-sent file would no longer be recognised as already loaded.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -101,19 +102,27 @@ def _nulls(text: pa.Array, missing: np.ndarray) -> pa.Array:
     return pc.if_else(pa.array(missing), NULL_TEXT, text)
 
 
+Form = Callable[[Any], pa.Array]
+
+
+def in_form(clean: Clean, name: str, forms: Mapping[str, Form]) -> pa.Array:
+    """One field's column through the form for its kind (text, id, float, time)."""
+    form = forms.get(FIELDS[clean.kind][name])
+    if form is None:
+        raise ValueError(f"{name} has no such form")
+    return form(clean.values[name])
+
+
+def _text(values: pa.Array | npt.NDArray[np.object_]) -> pa.Array:
+    return values if isinstance(values, pa.Array) else strings(values)
+
+
+TEXT_FORMS: dict[str, Form] = {"text": _text, "id": ids, "float": floats, "time": times}
+
+
 def column(clean: Clean, name: str) -> pa.Array:
     """The canonical text of one field, NULL (\\N) for none."""
-    kind = FIELDS[clean.kind][name]
-    values = clean.values[name]
-    if kind == "text":
-        return values if isinstance(values, pa.Array) else strings(values)
-    if kind == "id":
-        return ids(values)
-    if kind == "float":
-        return floats(values)
-    if kind == "time":
-        return times(values)
-    raise ValueError(f"{name} has no text form")
+    return in_form(clean, name, TEXT_FORMS)
 
 
 def hashed_fields(kind: str) -> list[str]:

@@ -11,9 +11,9 @@ import pyarrow.compute as pc
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Model
 
-from senim.register.ingest import text
+from senim.register.ingest import binary, text
 from senim.register.ingest.batch import FIELDS as FIELDS_OF
-from senim.register.ingest.batch import NULL, Clean
+from senim.register.ingest.batch import Clean
 from senim.register.models import Appeal, Offence
 
 # Columns of each table the pipeline fills (loaded_at is added with the load's time).
@@ -22,8 +22,6 @@ FIELDS = {
 }
 COPY_FIELDS = FIELDS
 MODELS: dict[str, type[Model]] = {"appeals": Appeal, "offences": Offence}
-# Characters COPY's text format would read as structure; values holding them are escaped.
-_COPY_SPECIAL = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 
 @dataclass
@@ -111,62 +109,47 @@ def lookup(
 
 
 def encode(clean: Clean) -> None:
-    """On PostgreSQL, each record's COPY text line (without appeal_id and loaded_at, which
-    are known only when writing), kept with the record as `_copy` (Arrow). Pure CPU: the
+    """On PostgreSQL, each record's fields in binary COPY form (without appeal_id and loaded_at,
+    which are known only when writing), kept with the record as `_copy` (Arrow). Pure CPU: the
     ingest pipeline calls it in its preparing thread."""
     if connection.vendor != "postgresql":
         return
-    columns = []
-    for name in COPY_FIELDS[clean.kind]:
-        if name == "appeal_id":
-            continue
-        kept = clean.values.get(f"_text_{name}")
-        column = kept if kept is not None else text.column(clean, name)
-        if (
-            FIELDS_OF[clean.kind][name] == "text"
-            and pc.any(pc.match_substring_regex(column, "[\\\\\t\n\r]")).as_py()
-        ):
-            for char, escaped in _COPY_SPECIAL.items():
-                column = pc.replace_substring(column, char, escaped)
-        columns.append(column)
-    clean.values["_copy"] = pc.binary_join_element_wise(*columns, _TAB)
+    fields = [binary.column(clean, n) for n in COPY_FIELDS[clean.kind] if n != "appeal_id"]
+    clean.values["_copy"] = pc.binary_join_element_wise(*fields, pa.scalar(b"", binary.BINARY))
 
 
-_TAB = pa.scalar("\t", text.STRING)
-
-
-def _copy_payload(clean: Clean, now: dt.datetime) -> tuple[list[str], memoryview]:
-    """(columns, COPY text) of the records; NULL is \\N. The lines are joined by Arrow and
-    handed over as its buffer, without a copy."""
+def _copy_payload(clean: Clean, now: dt.datetime) -> tuple[list[str], list[memoryview | bytes]]:
+    """(columns, binary COPY stream in pieces) of the records. The tuples are joined by Arrow
+    and handed over as its buffer, without a copy."""
     if "_copy" not in clean.values:
         encode(clean)
     names = [n for n in COPY_FIELDS[clean.kind] if n != "appeal_id"]
     columns = [*names, "loaded_at"]
-    ends = [clean.values["_copy"]]
-    stamp = now.isoformat()
+    fields: list[pa.Array | pa.Scalar] = [clean.values["_copy"]]
     if clean.kind == "offences":
         columns.insert(-1, "appeal_id")
         appeal = clean.values.get("appeal_id")
-        if appeal is not None and appeal.any():
-            ends.append(text.ids(appeal))
-        else:
-            stamp = f"{NULL}\t{stamp}"
-    lines = pc.binary_join_element_wise(*ends, pa.scalar(f"{stamp}\n", text.STRING), _TAB)
-    return columns, text.buffer(lines)
+        linked = appeal is not None and appeal.any()
+        fields.append(binary.ids(appeal) if appeal is not None and linked else binary.NULL_FIELD)
+    fields.append(binary.timestamp(now))
+    # Every tuple counts its fields: one per column.
+    rows = binary.tuples(fields, count=len(columns))
+    return columns, [binary.HEADER, text.buffer(rows), binary.TRAILER]
 
 
 def _copy(clean: Clean, *, now: dt.datetime, table: str | None = None) -> int:
-    columns, payload = _copy_payload(clean, now)
+    columns, pieces = _copy_payload(clean, now)
     target = table or MODELS[clean.kind]._meta.db_table
     # The psycopg 3 cursor underneath Django's wrapper; its errors become Django's
     # (IntegrityError for a stored key) as for any query.
-    sql = f"COPY {target} ({', '.join(columns)}) FROM STDIN"
+    sql = f"COPY {target} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)"
     with (
         connection.cursor() as cursor,
         connection.wrap_database_errors,
         cursor.cursor.copy(sql) as copy,
     ):
-        copy.write(payload)
+        for piece in pieces:
+            copy.write(piece)
     return len(clean)
 
 
