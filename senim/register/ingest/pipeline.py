@@ -25,6 +25,7 @@ from senim.core.geo import locator
 from senim.core.models import Person
 from senim.register.ingest import readers, text, writers
 from senim.register.ingest.batch import Clean, RawBatch
+from senim.register.ingest.bulk import BulkWindow
 from senim.register.ingest.fast import FAST_CLEANERS
 from senim.register.ingest.schema import CLEANERS, Lookups, RowError, check_header
 from senim.register.ingest.text import TERRITORY
@@ -52,6 +53,7 @@ class LoadSummary:
     unchanged: int = 0
     rejected: int = 0
     batches: int = 0
+    bulk_rows: int = 0  # loaded inside a bulk window (indexes rebuilt once at the end)
     seconds: float = 0.0
     errors: list[RejectedRow] = field(default_factory=list)
 
@@ -67,6 +69,7 @@ class LoadSummary:
             "unchanged": self.unchanged,
             "rejected": self.rejected,
             "batches": self.batches,
+            "bulk_rows": self.bulk_rows,
             "seconds": round(self.seconds, 3),
             "errors": [e.__dict__ for e in self.errors[:max_errors]],
             "errors_truncated": len(self.errors) > max_errors,
@@ -88,8 +91,9 @@ def ingest(
     progress: bool = False,
     on_batch: Any = None,
     check: RowCheck | None = None,
+    bulk: bool = False,
 ) -> LoadSummary:
-    """Load one file. `on_batch(summary)` runs after every committed batch (progress, tests).
+    """Load one file. `on_batch(summary)` runs after every written batch (progress, tests).
 
     `check(clean)` sees every valid, located row and raises RowError to refuse it; the API
     uses it to keep a user's load inside their territorial scope.
@@ -98,6 +102,10 @@ def ingest(
     thread writes the previous batch; the database works in its own process meanwhile, so
     both cores are busy. Only this thread touches the database, inside the caller's
     connection and transaction.
+
+    `bulk` (PostgreSQL): if no key of the first batch is stored yet, the file loads in one
+    bulk window (senim.register.ingest.bulk) — the table locked, its secondary indexes built
+    once at the end; a reload, whose first rows are stored already, goes batch by batch.
     """
     if kind not in CLEANERS:
         raise FileRejected(_("Unknown kind %(kind)s: use appeals or offences.") % {"kind": kind})
@@ -117,10 +125,17 @@ def ingest(
         raise FileRejected("; ".join(problems))
     bar = _progress_bar(progress)
     prepared = _prepare_ahead(_chain(first, batches), kind=kind, lookups=lookups, check=check)
+    window = BulkWindow(writers.MODELS[kind]._meta.db_table) if bulk else None
+    failure: BaseException | None = None
     try:
         for batch in prepared:
+            if window is not None and not summary.batches and _all_new(batch.clean):
+                window.open()
+            loaded = summary.loaded
             _write_batch(batch, lookups=lookups, summary=summary, actor=actor, source=source_name)
             summary.batches += 1
+            if window is not None and window.opened:
+                summary.bulk_rows += summary.loaded - loaded
             if bar is not None:
                 bar.update(batch.read)
             if on_batch is not None:
@@ -129,12 +144,21 @@ def ingest(
         # Whole batches before the break stay loaded; say where reading stopped.
         summary.errors.append(RejectedRow(row=0, field="", reason=str(error)))
         summary.rejected += 1
+    except BaseException as error:
+        failure = error
+        raise
     finally:
         prepared.close()
+        if window is not None:
+            window.close(failure)
         if bar is not None:
             bar.close()
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _all_new(clean: Clean) -> bool:
+    return not writers.lookup(writers.MODELS[clean.kind], clean.keys(), "id")
 
 
 def _chain(first: RawBatch, rest: Iterator[RawBatch]) -> Iterator[RawBatch]:

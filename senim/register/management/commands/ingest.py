@@ -22,6 +22,14 @@ class Command(BaseCommand):
         )
         parser.add_argument("--batch-size", type=int, default=None)
         parser.add_argument("--no-progress", action="store_true")
+        parser.add_argument(
+            "--bulk",
+            action="store_true",
+            help=(
+                "PostgreSQL, large new files: lock the table for the load and build its "
+                "secondary indexes once at the end (docs/ingest.md)"
+            ),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["path"]
@@ -41,6 +49,7 @@ class Command(BaseCommand):
                     source_name=path.name,
                     batch_size=options["batch_size"],
                     progress=not options["no_progress"] and sys.stderr.isatty(),
+                    bulk=options["bulk"],
                 )
             except FileRejected as error:
                 raise CommandError(f"{path}: {error}. Nothing was loaded.") from error
@@ -48,6 +57,7 @@ class Command(BaseCommand):
             f"{path.name}: read {summary.read}, loaded {summary.loaded}, "
             f"already present {summary.unchanged}, rejected {summary.rejected} "
             f"in {summary.seconds:.1f} s ({summary.rows_per_second:,.0f} rows/s)"
+            + (f"; {summary.bulk_rows} in one bulk window" if summary.bulk_rows else "")
         )
         if summary.errors:
             errors_path = options["errors"] or path.with_name(path.name + ".errors.csv")

@@ -1,0 +1,167 @@
+"""Bulk loads (`senim ingest --bulk`) and the binary COPY they and every PostgreSQL load use.
+
+A bulk window drops the offence table's secondary indexes and its count trigger inside one
+transaction and rebuilds them at the end: afterwards the table must be exactly as before
+(same indexes, trigger on, counts equal to a recount), and any failure inside the window must
+leave nothing of it behind.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import threading
+
+import pytest
+from django.db import connection, connections, transaction
+
+from senim.register import counts
+from senim.register.ingest import bulk
+from senim.register.ingest.pipeline import LoadSummary, ingest
+from senim.register.ingest.schema import REQUIRED
+from senim.register.models import Offence
+
+pytestmark = pytest.mark.django_db
+
+
+def _on_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _file(prefix: str, n: int, *, first_day: int = 1, ids: list[str] | None = None) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([*REQUIRED["offences"], "lat", "lon"])
+    for i in range(n):
+        day = first_day + i % 5
+        writer.writerow(
+            [
+                "erdr",
+                ids[i] if ids else f"{prefix}-{i:05d}",
+                "crime",
+                "UK-188",
+                f"2025-03-{day:02d}T{i % 24:02d}:15:00",
+                f"2025-03-{day:02d}T{i % 24:02d}:45:00",
+                "street",
+                "registered",
+                f"{43.21 + (i % 50) / 2000:.5f}",
+                f"{76.86 + (i % 47) / 1000:.5f}",
+            ]
+        )
+    return out.getvalue().encode()
+
+
+def _load(data: bytes, *, bulk_load: bool, batch_size: int = 7, **options: object) -> LoadSummary:
+    return ingest(
+        handle=io.BytesIO(data),
+        kind="offences",
+        fmt="csv",
+        batch_size=batch_size,
+        bulk=bulk_load,
+        **options,  # type: ignore[arg-type]
+    )
+
+
+def _table_state() -> tuple[list[tuple[str, str]], str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'register_offence' "
+            "ORDER BY 1"
+        )
+        indexes = cursor.fetchall()
+        cursor.execute(
+            "SELECT tgenabled FROM pg_trigger WHERE tgname = 'register_offence_count_insert'"
+        )
+        trigger = cursor.fetchone()[0]
+    return indexes, trigger
+
+
+def _skip_unless_postgres() -> None:
+    if not _on_postgres():
+        pytest.skip("bulk windows exist on PostgreSQL only")
+
+
+def test_bulk_loads_everything_on_any_database() -> None:
+    summary = _load(_file("A", 40), bulk_load=True)
+    assert (summary.loaded, summary.rejected) == (40, 0)
+    assert summary.bulk_rows == (40 if _on_postgres() else 0)
+    assert Offence.objects.filter(source_system="erdr").count() == 40
+    assert not any(counts.verify().values())
+
+
+def test_a_bulk_load_rebuilds_the_table_as_it_was_and_counts_exactly() -> None:
+    _skip_unless_postgres()
+    _load(_file("OLD", 30), bulk_load=False)  # counted days the bulk load adds to
+    before = _table_state()
+    summary = _load(_file("NEW", 50, first_day=3), bulk_load=True)
+    assert summary.loaded == summary.bulk_rows == 50
+    assert _table_state() == before  # every index back under its own name; trigger on ("O")
+    assert before[1] == "O"
+    assert not any(counts.verify().values())
+    # The trigger counts ordinary writes again.
+    _load(_file("LATER", 9, first_day=20), bulk_load=False)
+    assert not any(counts.verify().values())
+    assert Offence.objects.count() == 89
+
+
+def test_a_reload_with_bulk_goes_batch_by_batch_and_changes_nothing() -> None:
+    _skip_unless_postgres()
+    data = _file("A", 30)
+    _load(data, bulk_load=True)
+    again = _load(data, bulk_load=True)
+    assert (again.loaded, again.unchanged, again.bulk_rows) == (0, 30, 0)
+    assert Offence.objects.count() == 30
+
+
+def test_a_failure_inside_the_window_leaves_nothing_of_it() -> None:
+    _skip_unless_postgres()
+    _load(_file("OLD", 10), bulk_load=False)
+    before = _table_state()
+
+    def fail_on_third(summary: LoadSummary) -> None:
+        if summary.batches == 3:
+            raise RuntimeError("killed")
+
+    with pytest.raises(RuntimeError, match="killed"):
+        _load(_file("NEW", 40), bulk_load=True, on_batch=fail_on_third)
+    assert Offence.objects.count() == 10
+    assert _table_state() == before
+    assert not any(counts.verify().values())
+
+
+def test_a_table_in_use_is_not_locked_for_a_bulk_load(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another session reading the table: the load goes batch by batch instead of waiting."""
+    _skip_unless_postgres()
+    monkeypatch.setattr(bulk, "LOCK_WAIT", "200ms")
+    holding, release = threading.Event(), threading.Event()
+
+    def reader() -> None:
+        try:
+            with transaction.atomic(), connections["default"].cursor() as cursor:
+                cursor.execute("LOCK TABLE register_offence IN ACCESS SHARE MODE")
+                holding.set()
+                release.wait(30)
+        finally:
+            connections["default"].close()
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    try:
+        assert holding.wait(30)
+        summary = _load(_file("A", 20), bulk_load=True)
+    finally:
+        release.set()
+        thread.join()
+    assert (summary.loaded, summary.bulk_rows) == (20, 0)
+    assert not any(counts.verify().values())
+
+
+def test_text_with_copy_structure_characters_is_stored_exactly() -> None:
+    """Binary COPY has no escaping to get wrong: tabs, backslashes, newlines, the text format's
+    NULL marker and Kazakh letters come back as sent."""
+    ids = ["ҚР\\01\t№5", "a\nb", "x\\N", "\\N", "Ә-ө-ү-\r-end", "plain"]
+    summary = _load(_file("", len(ids), ids=ids), bulk_load=True)
+    assert (summary.loaded, summary.rejected) == (len(ids), 0)
+    stored = set(Offence.objects.values_list("external_id", flat=True))
+    assert stored == set(ids)
+    assert _load(_file("", len(ids), ids=ids), bulk_load=True).unchanged == len(ids)
