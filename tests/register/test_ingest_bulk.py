@@ -98,10 +98,17 @@ def test_a_bulk_load_rebuilds_the_table_as_it_was_and_counts_exactly() -> None:
     assert _table_state() == before  # every index back under its own name; trigger on ("O")
     assert before[1] == "O"
     assert not any(counts.verify().values())
-    # The trigger counts ordinary writes again.
+    # The window gave its rows ids of its own, after every stored one, in file order.
+    old = list(Offence.objects.filter(external_id__startswith="OLD").values_list("id", flat=True))
+    new = list(Offence.objects.filter(external_id__startswith="NEW").order_by("external_id"))
+    assert [o.id for o in new] == list(range(new[0].id, new[0].id + 50))
+    assert new[0].id > max(old)
+    # The trigger counts ordinary writes again, and the sequence has moved past the window.
     _load(_file("LATER", 9, first_day=20), bulk_load=False)
     assert not any(counts.verify().values())
     assert Offence.objects.count() == 89
+    later = Offence.objects.filter(external_id__startswith="LATER").values_list("id", flat=True)
+    assert min(later) > new[-1].id
 
 
 def test_a_reload_with_bulk_goes_batch_by_batch_and_changes_nothing() -> None:
@@ -127,6 +134,9 @@ def test_a_failure_inside_the_window_leaves_nothing_of_it() -> None:
     assert Offence.objects.count() == 10
     assert _table_state() == before
     assert not any(counts.verify().values())
+    # The ids the undone window took are not given again (no clash with its leftovers).
+    assert _load(_file("NEW", 40), bulk_load=True).bulk_rows == 40
+    assert Offence.objects.count() == 50
 
 
 def test_a_table_in_use_is_not_locked_for_a_bulk_load(monkeypatch: pytest.MonkeyPatch) -> None:

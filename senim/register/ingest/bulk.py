@@ -10,7 +10,9 @@ window therefore, inside one transaction:
 2. drops the indexes no constraint needs — the primary key and the unique source key stay, so
    identity and idempotency are checked exactly as outside the window — and disables the
    triggers that have a catch-up (the offence counts);
-3. lets the pipeline COPY its batches, each in its own savepoint as before;
+3. lets the pipeline COPY its batches, each in its own savepoint as before, with their ids
+   reserved from the table's sequence a batch at a time (nobody else can insert meanwhile,
+   and the server then skips one sequence call per row: 0.6 s of 6.1 s on 1 M rows);
 4. recreates every dropped index from its own definition, re-enables the triggers and runs
    their catch-up over the rows the window added, then commits.
 
@@ -25,6 +27,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 from django.db import OperationalError, connection, transaction
 
 from senim.register import counts
@@ -47,6 +51,7 @@ class BulkWindow:
     dropped: list[str] = field(default_factory=list)  # CREATE INDEX statements to run again
     disabled: tuple[str, ...] = ()
     last_id_before: int = 0
+    sequence: str | None = None  # the table's id sequence, while the window is open
     _atomic: Any = None
 
     def open(self) -> bool:
@@ -68,6 +73,8 @@ class BulkWindow:
             cursor.execute("SET LOCAL lock_timeout = DEFAULT")
             cursor.execute(f"SELECT coalesce(max(id), 0) FROM {self.table}")
             self.last_id_before = cursor.fetchone()[0]
+            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [self.table])
+            self.sequence = cursor.fetchone()[0]
             cursor.execute(
                 """SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
                    FROM pg_index i
@@ -86,11 +93,23 @@ class BulkWindow:
         self.opened = True
         return True
 
+    def reserve_ids(self, count: int) -> npt.NDArray[np.int64] | None:
+        """`count` fresh ids for a batch to COPY with, taken from the table's sequence in one
+        call (safe only while the lock keeps every other writer out); None outside a window."""
+        if not self.opened or self.sequence is None or count <= 0:
+            return None
+        with connection.cursor() as cursor:
+            # setval is not undone by a rollback: a failed batch leaves a gap, as nextval would.
+            cursor.execute("SELECT setval(%s, nextval(%s) + %s - 1)", [self.sequence] * 2 + [count])
+            last = cursor.fetchone()[0]
+        return np.arange(last - count + 1, last + 1, dtype=np.int64)
+
     def close(self, error: BaseException | None = None) -> None:
         """Rebuild and commit; with an error, undo the whole window instead."""
         if not self.opened:
             return
         self.opened = False
+        self.sequence = None
         atomic, self._atomic = self._atomic, None
         if error is not None:
             atomic.__exit__(type(error), error, error.__traceback__)

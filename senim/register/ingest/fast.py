@@ -180,11 +180,11 @@ def parse_times(
     ok &= (codes[:, 4] == ord("-")) & (codes[:, 7] == ord("-"))
     ok &= (codes[:, 10] == ord("T")) | (codes[:, 10] == ord(" "))
     ok &= (codes[:, 13] == ord(":")) & (codes[:, 16] == ord(":"))
-    pairs = codes[:, 0:25].astype(np.int64)
-    pairs = (pairs[:, 0:24] - ord("0")) * 10 + pairs[:, 1:25] - ord("0")
+    numbers = codes[:, 0:25].astype(np.int16) - ord("0")
 
     def two(i: int) -> npt.NDArray[np.int64]:
-        return pairs[:, i]  # type: ignore[no-any-return]
+        """The two-digit number at byte i (meaningless where `ok` is already False)."""
+        return (numbers[:, i] * 10 + numbers[:, i + 1]).astype(np.int64)  # type: ignore[no-any-return]
 
     year, month, day = two(0) * 100 + two(2), two(5), two(8)
     hour, minute, second = two(11), two(14), two(17)

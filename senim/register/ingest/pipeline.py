@@ -132,7 +132,14 @@ def ingest(
             if window is not None and not summary.batches and _all_new(batch.clean):
                 window.open()
             loaded = summary.loaded
-            _write_batch(batch, lookups=lookups, summary=summary, actor=actor, source=source_name)
+            _write_batch(
+                batch,
+                lookups=lookups,
+                summary=summary,
+                actor=actor,
+                source=source_name,
+                window=window,
+            )
             summary.batches += 1
             if window is not None and window.opened:
                 summary.bulk_rows += summary.loaded - loaded
@@ -317,7 +324,13 @@ def _load_batch(
 
 
 def _write_batch(
-    prepared: Prepared, *, lookups: Lookups, summary: LoadSummary, actor: str, source: str
+    prepared: Prepared,
+    *,
+    lookups: Lookups,
+    summary: LoadSummary,
+    actor: str,
+    source: str,
+    window: BulkWindow | None = None,
 ) -> None:
     """The batch's one transaction: skip what is stored, link appeals, insert, audit."""
     summary.read += prepared.read
@@ -329,7 +342,10 @@ def _write_batch(
         # Most batches of a bulk load are wholly new: COPY them without looking their keys up
         # first; if any key is stored already, that COPY is undone and the batch goes the
         # careful way (what is stored, what changed, which appeals exist).
-        ids = writers.insert_if_new(clean, now=lookups.now) if _no_links(clean) else None
+        ids = None
+        if _no_links(clean):
+            reserved = window.reserve_ids(len(clean)) if window is not None else None
+            ids = writers.insert_if_new(clean, now=lookups.now, ids=reserved)
         if ids is None:
             clean = _skip_loaded(clean, summary)
             if kind == "offences":
@@ -355,7 +371,7 @@ def _write_batch(
 
 def _no_links(clean: Clean) -> bool:
     keys = clean.values.get("appeal_key")
-    return keys is None or all(k is None for k in keys)
+    return keys is None or not any(keys.tolist())  # each is None or a (system, id) pair
 
 
 def _reject(summary: LoadSummary, row: int, field_name: str, reason: str) -> None:

@@ -143,7 +143,8 @@ def row_hashes(clean: Clean) -> npt.NDArray[np.str_]:
         columns.append(text)
     if clean.kind == "offences":
         keys, parties = clean.values["appeal_key"], clean.values["parties"]
-        if any(k is not None for k in keys) or any(parties):
+        # Each key is None or a (system, id) pair; parties None or a non-empty list.
+        if any(keys.tolist()) or any(parties.tolist()):
             # Rare in bulk files (the column validator sends such rows to the row path).
             appeal_text = ["" if k is None else f"{k[0]}/{k[1]}" for k in keys.tolist()]
             columns.append(pa.array(appeal_text, type=STRING))

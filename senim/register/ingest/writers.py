@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 from django.db import IntegrityError, connection, transaction
@@ -39,14 +41,17 @@ class Inserted:
         return {k: self.known[k] for k in keys if k in self.known}
 
 
-def insert_if_new(clean: Clean, *, now: dt.datetime) -> Inserted | None:
+def insert_if_new(
+    clean: Clean, *, now: dt.datetime, ids: npt.NDArray[np.int64] | None = None
+) -> Inserted | None:
     """On PostgreSQL, COPY the records if none of their keys is stored yet; None (and nothing
-    written) if one is. Elsewhere None: the caller looks the keys up first."""
+    written) if one is. Elsewhere None: the caller looks the keys up first. `ids`, one per
+    record, are given only by a bulk window (reserved while no one else can insert)."""
     if connection.vendor != "postgresql" or not len(clean):
         return None
     try:
         with transaction.atomic():
-            return Inserted(clean.kind, _copy(clean, now=now))
+            return Inserted(clean.kind, _copy(clean, now=now, ids=ids))
     except IntegrityError:
         return None
 
@@ -118,7 +123,9 @@ def encode(clean: Clean) -> None:
     clean.values["_copy"] = pc.binary_join_element_wise(*fields, pa.scalar(b"", binary.BINARY))
 
 
-def _copy_payload(clean: Clean, now: dt.datetime) -> tuple[list[str], list[memoryview | bytes]]:
+def _copy_payload(
+    clean: Clean, now: dt.datetime, ids: npt.NDArray[np.int64] | None = None
+) -> tuple[list[str], list[memoryview | bytes]]:
     """(columns, binary COPY stream in pieces) of the records. The tuples are joined by Arrow
     and handed over as its buffer, without a copy."""
     if "_copy" not in clean.values:
@@ -132,13 +139,22 @@ def _copy_payload(clean: Clean, now: dt.datetime) -> tuple[list[str], list[memor
         linked = appeal is not None and appeal.any()
         fields.append(binary.ids(appeal) if appeal is not None and linked else binary.NULL_FIELD)
     fields.append(binary.timestamp(now))
+    if ids is not None:
+        columns.append("id")
+        fields.append(binary.ids(ids))
     # Every tuple counts its fields: one per column.
     rows = binary.tuples(fields, count=len(columns))
     return columns, [binary.HEADER, text.buffer(rows), binary.TRAILER]
 
 
-def _copy(clean: Clean, *, now: dt.datetime, table: str | None = None) -> int:
-    columns, pieces = _copy_payload(clean, now)
+def _copy(
+    clean: Clean,
+    *,
+    now: dt.datetime,
+    table: str | None = None,
+    ids: npt.NDArray[np.int64] | None = None,
+) -> int:
+    columns, pieces = _copy_payload(clean, now, ids)
     target = table or MODELS[clean.kind]._meta.db_table
     # The psycopg 3 cursor underneath Django's wrapper; its errors become Django's
     # (IntegrityError for a stored key) as for any query.
