@@ -16,7 +16,7 @@ import pytest
 from django.db import connection, connections, transaction
 
 from senim.register import counts
-from senim.register.ingest import bulk
+from senim.register.ingest import bulk, pipeline
 from senim.register.ingest.pipeline import LoadSummary, ingest
 from senim.register.ingest.schema import REQUIRED
 from senim.register.models import Offence
@@ -175,3 +175,21 @@ def test_text_with_copy_structure_characters_is_stored_exactly() -> None:
     stored = set(Offence.objects.values_list("external_id", flat=True))
     assert stored == set(ids)
     assert _load(_file("", len(ids), ids=ids), bulk_load=True).unchanged == len(ids)
+
+
+def test_the_short_first_batch_keeps_every_row_and_row_number(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A bulk load sends its first few rows ahead as a batch of their own; rows unreadable as
+    such are still reported under their own numbers, in whichever part they fall."""
+    monkeypatch.setattr(pipeline, "BULK_HEAD_ROWS", 3)
+    lines = _file("A", 12).decode().splitlines(keepends=True)
+    lines[3] = "erdr,A-bad,crime\n"  # row 4 (the header is row 1): too few columns
+    lines[9] = "erdr,A-bad2\n"  # row 10
+    summary = _load("".join(lines).encode(), bulk_load=True, batch_size=7)
+    assert (summary.loaded, summary.rejected) == (10, 2)
+    assert sorted(e.row for e in summary.errors) == [4, 10]
+    stored = set(Offence.objects.values_list("external_id", flat=True))
+    assert stored == {f"A-{i:05d}" for i in range(12)} - {"A-00002", "A-00008"}
+    # 3 + the rest of the first 7, then the next 7: every row of the first batch went once.
+    assert summary.batches == 3

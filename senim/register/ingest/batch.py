@@ -83,6 +83,22 @@ class RawBatch:
     def row(self, i: int) -> dict[str, str]:
         return self.rows([i])[0]
 
+    def split(self, n: int) -> tuple[RawBatch, RawBatch]:
+        """The first n rows and the rest, each unreadable row going with its neighbours."""
+        cut = self.numbers[n] if n < len(self.numbers) else float("inf")
+        return (
+            RawBatch(
+                self.numbers[:n],
+                {name: values.slice(0, n) for name, values in self.columns.items()},
+                {row: e for row, e in self.errors.items() if row < cut},
+            ),
+            RawBatch(
+                self.numbers[n:],
+                {name: values.slice(n) for name, values in self.columns.items()},
+                {row: e for row, e in self.errors.items() if row >= cut},
+            ),
+        )
+
     def rows(self, index: Sequence[int]) -> list[dict[str, str]]:
         """Rows by position as {column: text}, for the row validator."""
         if not self.columns:

@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import IO, Any
 
 import numpy as np
@@ -32,6 +33,8 @@ from senim.register.ingest.text import TERRITORY
 from senim.register.models import Appeal, OffenceParty
 
 KINDS = tuple(CLEANERS)
+# Rows of a bulk load's first batch (it alone decides whether a bulk window opens).
+BULK_HEAD_ROWS = 5_000
 # Called with a cleaned, located row; raises RowError to refuse it (see `ingest`). It decides
 # on the row's territory (region_id, district_id, sector_id) alone: it is also asked about a
 # linked appeal's territory, and a batch asks it once per distinct territory.
@@ -124,7 +127,11 @@ def ingest(
     if problems:
         raise FileRejected("; ".join(problems))
     bar = _progress_bar(progress)
-    prepared = _prepare_ahead(_chain(first, batches), kind=kind, lookups=lookups, check=check)
+    head = [first]
+    if bulk and len(first) > BULK_HEAD_ROWS:
+        # A short first batch: the server starts COPYing while the rest is being prepared.
+        head = list(first.split(BULK_HEAD_ROWS))
+    prepared = _prepare_ahead(chain(head, batches), kind=kind, lookups=lookups, check=check)
     window = BulkWindow(writers.MODELS[kind]._meta.db_table) if bulk else None
     failure: BaseException | None = None
     try:
@@ -166,11 +173,6 @@ def ingest(
 
 def _all_new(clean: Clean) -> bool:
     return not writers.lookup(writers.MODELS[clean.kind], clean.keys(), "id")
-
-
-def _chain(first: RawBatch, rest: Iterator[RawBatch]) -> Iterator[RawBatch]:
-    yield first
-    yield from rest
 
 
 def _progress_bar(enabled: bool) -> Any:
