@@ -76,6 +76,15 @@ def _table_state() -> tuple[list[tuple[str, str]], str]:
     return indexes, trigger
 
 
+def _index_oids() -> dict[str, int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexrelid::regclass::text, indexrelid::int FROM pg_index "
+            "WHERE indrelid = 'register_offence'::regclass"
+        )
+        return dict(cursor.fetchall())
+
+
 def _skip_unless_postgres() -> None:
     if not _on_postgres():
         pytest.skip("bulk windows exist on PostgreSQL only")
@@ -92,10 +101,14 @@ def test_bulk_loads_everything_on_any_database() -> None:
 def test_a_bulk_load_rebuilds_the_table_as_it_was_and_counts_exactly() -> None:
     _skip_unless_postgres()
     _load(_file("OLD", 30), bulk_load=False)  # counted days the bulk load adds to
-    before = _table_state()
+    before, oids = _table_state(), _index_oids()
     summary = _load(_file("NEW", 50, first_day=3), bulk_load=True)
     assert summary.loaded == summary.bulk_rows == 50
     assert _table_state() == before  # every index back under its own name; trigger on ("O")
+    rebuilt = {name for name, oid in _index_oids().items() if oids[name] != oid}
+    # The file links no appeal: the partial index on appeal_id was kept, not rebuilt; the
+    # constraints' indexes are never touched.
+    assert rebuilt == {"offence_newest", "offence_district", "register_of_region__a857b8_idx"}
     assert before[1] == "O"
     assert not any(counts.verify().values())
     # The window gave its rows ids of its own, after every stored one, in file order.

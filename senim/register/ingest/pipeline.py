@@ -25,7 +25,7 @@ from senim.core import audit
 from senim.core.geo import locator
 from senim.core.models import Person
 from senim.register.ingest import readers, text, writers
-from senim.register.ingest.batch import Clean, RawBatch
+from senim.register.ingest.batch import FIELDS, Clean, RawBatch
 from senim.register.ingest.bulk import BulkWindow
 from senim.register.ingest.fast import FAST_CLEANERS
 from senim.register.ingest.schema import CLEANERS, Lookups, RowError, check_header
@@ -137,7 +137,7 @@ def ingest(
     try:
         for batch in prepared:
             if window is not None and not summary.batches and _all_new(batch.clean):
-                window.open()
+                window.open(empty_columns=_empty_references(batch.clean))
             loaded = summary.loaded
             _write_batch(
                 batch,
@@ -173,6 +173,19 @@ def ingest(
 
 def _all_new(clean: Clean) -> bool:
     return not writers.lookup(writers.MODELS[clean.kind], clean.keys(), "id")
+
+
+def _empty_references(clean: Clean) -> set[str]:
+    """Reference columns (ids) no record of the batch fills, as they will be written."""
+    empty = {
+        name
+        for name, form in FIELDS[clean.kind].items()
+        if form == "id" and not clean.values[name].any()
+    }
+    keys = clean.values.get("appeal_key")
+    if keys is not None and any(keys.tolist()):
+        empty.discard("appeal_id")  # linked when the batch is written
+    return empty
 
 
 def _progress_bar(enabled: bool) -> Any:
