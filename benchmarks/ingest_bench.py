@@ -22,6 +22,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -188,6 +189,19 @@ def senim_ingest(path: Path, batch_size: int, *, bulk: bool) -> tuple[float, obj
     return summary.read / (time.perf_counter() - started), summary
 
 
+def timed_load(args: argparse.Namespace, line: str, *, bulk: bool) -> tuple[float, Any, int]:
+    """Load the whole file once; print `line` (filled with rate, s = the summary, count = the
+    rows stored after) and the CPU it took. Returns (rows/s, summary, rows stored)."""
+    from senim.register.models import Offence
+
+    before = cpu_seconds()
+    rate, summary = senim_ingest(args.file, args.batch_size, bulk=bulk)
+    count = Offence.objects.filter(source_system="bench").count()
+    print(line.format(rate=rate, s=summary, count=count))
+    print(f"  {_cpu_note(before)}")
+    return rate, summary, count
+
+
 def api_upload(path: Path, rows: int) -> float | None:
     from django.test import Client
 
@@ -243,23 +257,18 @@ def main() -> None:
     print(f"naive ORM save() loop   : {naive:>10,.0f} rows/s  (first {args.naive_rows:,} rows)")
     reset("naive")
 
-    before = cpu_seconds()
-    first, summary = senim_ingest(args.file, args.batch_size, bulk=True)
-    count = Offence.objects.filter(source_system="bench").count()
-    print(
-        f"senim ingest --bulk, first load: {first:>10,.0f} rows/s  loaded {summary.loaded:,} "  # type: ignore[attr-defined]
-        f"({summary.bulk_rows:,} in the bulk window), rejected {summary.rejected:,}; "  # type: ignore[attr-defined]
-        f"rows now {count:,}"
+    first, _, count = timed_load(
+        args,
+        "senim ingest --bulk, first load: {rate:>10,.0f} rows/s  loaded {s.loaded:,} "
+        "({s.bulk_rows:,} in the bulk window), rejected {s.rejected:,}; rows now {count:,}",
+        bulk=True,
     )
-    print(f"  {_cpu_note(before)}")
-    before = cpu_seconds()
-    again, summary = senim_ingest(args.file, args.batch_size, bulk=True)
-    count_again = Offence.objects.filter(source_system="bench").count()
-    print(
-        f"senim ingest --bulk, same again: {again:>10,.0f} rows/s  loaded {summary.loaded:,}, "  # type: ignore[attr-defined]
-        f"already present {summary.unchanged:,}; rows now {count_again:,}"  # type: ignore[attr-defined]
+    _, _, count_again = timed_load(
+        args,
+        "senim ingest --bulk, same again: {rate:>10,.0f} rows/s  loaded {s.loaded:,}, "
+        "already present {s.unchanged:,}; rows now {count:,}",
+        bulk=True,
     )
-    print(f"  {_cpu_note(before)}")
     assert count == count_again == args.rows, "both loads must leave exactly every row"
     print(f"exactly {args.rows:,} rows after both loads: yes")
     print(f"ratio senim --bulk / naive: {first / naive:>10.1f}×")
@@ -269,14 +278,13 @@ def main() -> None:
     print(f"daily and monthly counts equal to a recount after the bulk load: {differing}")
     assert not any(differing.values()), "the bulk window's count catch-up must be exact"
     reset("bench")
-    before = cpu_seconds()
-    batches, summary = senim_ingest(args.file, args.batch_size, bulk=False)
-    count = Offence.objects.filter(source_system="bench").count()
-    print(
-        f"senim ingest, batch by batch: {batches:>10,.0f} rows/s  loaded {summary.loaded:,}; "  # type: ignore[attr-defined]
-        f"rows now {count:,} (ratio to naive {batches / naive:.1f}×)"
+    rate, _, count = timed_load(
+        args,
+        "senim ingest, batch by batch: {rate:>10,.0f} rows/s  loaded {s.loaded:,}; "
+        "rows now {count:,}",
+        bulk=False,
     )
-    print(f"  {_cpu_note(before)}")
+    print(f"  ratio batch by batch / naive: {rate / naive:.1f}×")
     assert count == args.rows
     api = api_upload(args.file, min(args.api_rows, args.rows))
     if api is not None:
