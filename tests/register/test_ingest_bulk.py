@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import threading
+from pathlib import Path
 
 import pytest
 from django.db import connection, connections, transaction
@@ -232,3 +233,25 @@ def test_the_short_first_batch_keeps_every_row_and_row_number(
     assert stored == {f"A-{i:05d}" for i in range(12)} - {"A-00002", "A-00008"}
     # 3 + the rest of the first 7, then the next 7: every row of the first batch went once.
     assert summary.batches == 3
+
+
+def test_appeals_load_in_a_window_too() -> None:
+    """The window is the table's, not the offences': appeals get theirs (no count trigger)."""
+    _skip_unless_postgres()
+    example = Path(__file__).resolve().parents[2] / "docs" / "examples" / "appeals.csv"
+
+    def indexes() -> list[tuple[str, str]]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indexname, indexdef FROM pg_indexes "
+                "WHERE tablename = 'register_appeal' ORDER BY 1"
+            )
+            return cursor.fetchall()
+
+    before = indexes()
+    summary = ingest(handle=io.BytesIO(example.read_bytes()), kind="appeals", fmt="csv", bulk=True)
+    assert summary.loaded == summary.bulk_rows > 0
+    assert summary.rejected == 0
+    assert indexes() == before
+    again = ingest(handle=io.BytesIO(example.read_bytes()), kind="appeals", fmt="csv", bulk=True)
+    assert (again.loaded, again.bulk_rows, again.unchanged) == (0, 0, summary.loaded)
