@@ -36,7 +36,7 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
 
 
 def _add_routers() -> None:
-    from senim.ops.api import router as analytics_router
+    from senim.analysis.api import router as analytics_router
     from senim.register.api import router as register_router
     from senim.register.indicators_api import router as indicators_router
 

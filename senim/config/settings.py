@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "senim.core",
     "senim.register",
     "senim.demo",
+    "senim.analysis",
     "senim.ops",
     "senim.oversight",
     "senim.safeguards",  # after oversight: its demo uses the NPM register's facilities
@@ -90,7 +91,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "indicators"
+LOGIN_REDIRECT_URL = "home"  # each role lands on its daily work (senim.core.permissions)
 LOGOUT_REDIRECT_URL = "login"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -2,16 +2,18 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from senim.config.api import api
+from senim.core.views import home
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/", api.urls),
-    path("analytics/", include("senim.ops.urls")),
+    path("analytics/", include("senim.analysis.urls")),
     path("safeguards/", include("senim.safeguards.urls")),
     path("oversight/", include("senim.oversight.urls")),
     path("trust/", include("senim.trust.urls")),
     path("open/", include("senim.portal.urls")),
+    path("", home, name="home"),
     path("", include("senim.register.urls")),
 ]

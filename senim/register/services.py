@@ -336,7 +336,7 @@ def load_file(
     return summary
 
 
-# --- offence events for the analytics centre (senim.ops) ----------------------------------------
+# --- offence events for the analytics centre (senim.analysis) ----------------------------------------
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,7 @@ def test_the_page_needs_a_login() -> None:
 
 
 def test_the_national_page_lists_every_region_with_links_down(world: None, client_as: Any) -> None:
-    response = client_as().get("/", {"year": 2025})
+    response = client_as().get("/indicators/", {"year": 2025})
     body = response.content.decode()
     assert response.status_code == 200
     assert body.count('class="drill"') == 20

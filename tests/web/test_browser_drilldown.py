@@ -107,7 +107,8 @@ def test_sign_in_read_the_national_map_and_drill_down_to_a_district(
     page.fill("input[name=username]", user.username)
     page.fill("input[name=password]", "secret-pass-1")
     page.click("form.form button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    # An analyst lands on the indicators, their daily work.
+    page.wait_for_url(f"{live_server.url}/indicators/")
 
     # The national table: every region, each a link one level down.
     page.goto(f"{live_server.url}/indicators/?year=2025")
