@@ -44,6 +44,7 @@ def _add_routers() -> None:
     api.add_router("/indicators/", indicators_router)
     api.add_router("/oversight/", "senim.oversight.api.router")
     api.add_router("/analytics/", analytics_router)
+    api.add_router("/ops/", "senim.ops.api.router")
     api.add_router("/safeguards/", "senim.safeguards.api.router")
     api.add_router("/trust/", "senim.trust.api.router")
     api.add_router("/open/", "senim.portal.api.router")  # public: the router has auth=None

@@ -10,6 +10,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/", api.urls),
     path("analytics/", include("senim.analysis.urls")),
+    path("ops/", include("senim.ops.urls")),
     path("safeguards/", include("senim.safeguards.urls")),
     path("oversight/", include("senim.oversight.urls")),
     path("trust/", include("senim.trust.urls")),

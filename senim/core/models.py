@@ -247,6 +247,8 @@ class AuditEntry(models.Model):
     class Meta:
         ordering = ["seq"]
         verbose_name = _("audit entry")
+        # A record's history (the status changes on an offence's page) is read by model and key.
+        indexes = [models.Index(fields=["model", "object_pk", "seq"], name="audit_by_record")]
 
     def save(self, *args: object, **kwargs: object) -> None:
         if not self._state.adding:
@@ -255,3 +257,25 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise PermissionError("The audit log is append-only.")
+
+
+class Holiday(models.Model):
+    """A day off besides Saturdays and Sundays: public holidays, carry-overs and transfers.
+
+    Reference data an administrator keeps; legal terms in working days count around it
+    (senim.core.calendar). Shipped rows: senim/core/data/holidays.csv, with their basis.
+    """
+
+    day = models.DateField(_("day"), unique=True)
+    name_kk = models.CharField(_("name (Kazakh)"), max_length=200)
+    name_ru = models.CharField(_("name (Russian)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    basis = models.CharField(_("basis"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = _("holiday")
+
+    @property
+    def name(self) -> str:
+        return Localized.name.fget(self)  # type: ignore[attr-defined]

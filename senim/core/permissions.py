@@ -59,13 +59,13 @@ ALL_PERMS = frozenset().union(*PERMISSIONS.values())
 
 # Where each role lands after signing in: its daily work (MISSION.md, "Who works in it").
 LANDING: dict[str, str] = {
-    Role.DUTY_OFFICER: "indicators",
+    Role.DUTY_OFFICER: "ops-queue",
     Role.NATIONAL_ANALYST: "indicators",
     Role.REGIONAL_ANALYST: "indicators",
-    Role.DISTRICT_INSPECTOR: "indicators",
+    Role.DISTRICT_INSPECTOR: "register-appeals",
     Role.PROSECUTOR: "safeguards-custody",
     Role.NPM_MONITOR: "npm-home",
-    Role.ADMINISTRATOR: "indicators",
+    Role.ADMINISTRATOR: "ops-reference",
 }
 
 
@@ -96,6 +96,8 @@ class MenuItem:
 
 
 MENU = (
+    MenuItem(Perm.REGISTER, "register-appeals", _("Register"), ("register-",)),
+    MenuItem(Perm.QUEUE, "ops-queue", _("Operational centre"), ("ops-",)),
     MenuItem(Perm.INDICATORS, "indicators", _("Crime indicators"), ("indicators",)),
     MenuItem(Perm.ANALYSIS, "analysis-hotspots", _("Analytics centre"), ("analysis-",)),
     MenuItem(Perm.SAFEGUARDS, "safeguards-custody", _("Safeguards"), ("safeguards-",)),

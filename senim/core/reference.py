@@ -114,7 +114,28 @@ def load_territory() -> None:
         )
 
 
-LOADERS: list[Callable[[], None]] = [load_territory]
+def seed_missing(
+    model: type[Model], rows: Iterable[dict[str, Any]], *, key: str | tuple[str, ...]
+) -> int:
+    """Create the rows whose `key` is not stored yet; never overwrite: administrators edit them."""
+    keys = (key,) if isinstance(key, str) else key
+    created = 0
+    for row in rows:
+        lookup = {k: row[k] for k in keys}
+        defaults = {k: v for k, v in row.items() if k not in keys}
+        created += model._default_manager.get_or_create(**lookup, defaults=defaults)[1]
+    return created
+
+
+def load_holidays() -> None:
+    from senim.core.models import Holiday
+
+    path = DATA_DIR / "holidays.csv"
+    if path.exists():
+        seed_missing(Holiday, read_csv(path), key="day")
+
+
+LOADERS: list[Callable[[], None]] = [load_territory, load_holidays]
 
 
 def load_all() -> None:

@@ -14,12 +14,12 @@ if TYPE_CHECKING:
 M = TypeVar("M", bound=Model)
 
 # Roles that may hold a nation-wide scope; every other role must be pinned to a territory.
-NATIONAL_ROLES = {"national_analyst", "administrator", "npm_monitor"}
+# A duty officer works at the Centre (no territory), an oblast centre (a region) or a district.
+NATIONAL_ROLES = {"national_analyst", "administrator", "npm_monitor", "duty_officer"}
 # The narrowest level each role is normally pinned to.
 ROLE_LEVEL = {
     "regional_analyst": "region",
     "prosecutor": "region",
-    "duty_officer": "district",
     "district_inspector": "sector",
 }
 
@@ -28,8 +28,6 @@ def validate_scope(user: User) -> None:
     level = ROLE_LEVEL.get(user.role)
     if level == "sector" and not user.sector_id:
         raise ValidationError({"sector": _("A district inspector is scoped to a sector.")})
-    if level == "district" and not (user.district_id or user.sector_id):
-        raise ValidationError({"district": _("A duty officer is scoped to a district.")})
     if level == "region" and not (user.region_id or user.district_id or user.sector_id):
         raise ValidationError({"region": _("This role is scoped to a region.")})
     district = user.district if user.district_id else None

@@ -25,6 +25,18 @@ def build_users() -> list[User]:
             {"region": city, "district": district, "sector": sector, "officer": inspector},
         ),
         ("duty", Role.DUTY_OFFICER, {"region": city, "district": district}),
+        # The operational centres: Centre (no territory), the demo oblast's centre, and one
+        # duty officer per district of the demo city (duty_<district code tail>).
+        ("centre", Role.DUTY_OFFICER, {}),
+        ("oblast_duty", Role.DUTY_OFFICER, {"region": city}),
+        *(
+            (
+                f"duty_{d.code.rsplit('-', 1)[-1].lower()}",
+                Role.DUTY_OFFICER,
+                {"region": city, "district": d},
+            )
+            for d in District.objects.filter(region=city).order_by("code")
+        ),
         ("prosecutor", Role.PROSECUTOR, {"region": city}),
         ("npm", Role.NPM_MONITOR, {}),
         ("admin", Role.ADMINISTRATOR, {"is_superuser": True, "is_staff": True}),

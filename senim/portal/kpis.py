@@ -240,6 +240,41 @@ def compute(*, years: list[int]) -> dict[str, Any]:
     return {"years": sorted(years), "regions": out}
 
 
+LEAGUE_DAYS = 30
+
+
+def response_league(today: dt.date) -> dict[str, Any]:
+    """The Centre's league table of the last 30 whole days (senim.ops.centre.league, the same
+    function as the operational centre's page): per region, the most urgent grade's calls
+    attended within their target, with median and 90th percentile of receipt to arrival."""
+    from senim.ops import centre
+    from senim.ops.selectors import Level
+
+    period = centre.Period(
+        centre.local_midnight(today - dt.timedelta(days=LEAGUE_DAYS)), centre.local_midnight(today)
+    )
+    grade = centre.first_grade()
+    rows = [
+        {
+            "iso": row.code,
+            "n": row.attendance.n,
+            "within": row.attendance.within,
+            "share": None if row.attendance.share is None else _r(100 * row.attendance.share),
+            "median_min": None
+            if row.attendance.median_s is None
+            else _r(row.attendance.median_s / 60),
+            "p90_min": None if row.attendance.p90_s is None else _r(row.attendance.p90_s / 60),
+        }
+        for row in centre.league(Level("national"), period, grade)
+    ]
+    return {
+        "from": (today - dt.timedelta(days=LEAGUE_DAYS)).isoformat(),
+        "to": (today - dt.timedelta(days=1)).isoformat(),
+        "grade": grade.code if grade else None,
+        "rows": rows,
+    }
+
+
 def _rate(out: dict[str, dict[str, Any]], code: str, year: int) -> float | None:
     """Last year's rate of a territory, unrounded (the change is computed before rounding)."""
     crime = out[code].get(str(year - 1), {}).get("crime")

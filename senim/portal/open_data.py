@@ -234,7 +234,11 @@ def build(*, directory: Path | None = None, today: dt.date | None = None) -> Bui
                 entries.append(entry)
     summary.unchanged = summary.datasets - summary.written
     full_years = [y for y in years if dt.date(y + 1, 1, 1) <= until]
-    snapshot = {"synthetic": demo_data_present(), **kpis.compute(years=full_years)}
+    snapshot = {
+        "synthetic": demo_data_present(),
+        **kpis.compute(years=full_years),
+        "response_league": kpis.response_league(today or timezone.localdate()),
+    }
     _write_if_changed(directory, store.KPIS, snapshot, now)
     _write_if_changed(
         directory,

@@ -83,8 +83,27 @@ def home(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "national": display.row(by_region.get(NATIONAL, {}).get(ofyear)),
             "map": _map(regions, by_region, ofyear),
+            "league": _league(snapshot, regions),
         }
     return render(request, "portal/home.html", context)
+
+
+def _league(snapshot: dict[str, Any], regions: list[Region]) -> dict[str, Any] | None:
+    """The response league table of the snapshot, with region and grade names in the page's
+    language (a snapshot built before the table existed has none)."""
+    from senim.register.models import Grade
+
+    league = snapshot.get("response_league")
+    if not league or not league.get("rows"):
+        return None
+    names = {r.iso: r for r in regions}
+    grade = Grade.objects.filter(code=league.get("grade") or "").first()
+    return {
+        "from": league["from"],
+        "to": league["to"],
+        "grade": grade.name if grade else "",
+        "rows": [(names[row["iso"]], row) for row in league["rows"] if row["iso"] in names],
+    }
 
 
 def _map(regions: list[Region], by_region: dict[str, Any], year: str) -> dict[str, Any]:

@@ -18,8 +18,10 @@ from ninja.security import django_auth
 
 from senim.core.api_auth import issue_token
 from senim.core.audit import acting_as
+from senim.core.errors import UseCaseError
 from senim.core.models import User
-from senim.register import services
+from senim.core.permissions import Perm, can
+from senim.register import selectors, services
 from senim.register.ingest.pipeline import FileRejected
 from senim.register.ingest.readers import UnreadableFile, detect_format
 from senim.register.schemas import (
@@ -38,11 +40,13 @@ from senim.register.schemas import (
     TokenOut,
     errors,
 )
+from senim.register.selectors import Kind
 
 router = Router(tags=["register"])
 
 Reply = Status[Any]
-READ = {401: ErrorOut, 404: ErrorOut}
+READ = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+LIST = {401: ErrorOut, 403: ErrorOut, 422: ErrorOut}
 WRITE = {200: CreatedOut, 201: CreatedOut, 401: ErrorOut, 403: ErrorOut}
 WRITE |= {409: ErrorOut, 422: ErrorOut}
 
@@ -51,19 +55,36 @@ def _user(request: HttpRequest) -> User:
     return request.auth  # type: ignore[attr-defined,no-any-return]
 
 
-def _page(qs: Any, filters: Any, decorate: Any = None) -> dict[str, Any]:
-    # Count the bare queryset: decorations (joins, GROUP BY) are for the rows of one page.
-    rows = decorate(qs) if decorate else qs
+def _list(request: HttpRequest, kind: Kind, filters: Any, start: str, end: str) -> Any:
+    """One keyset page of a list: unknown parameters, bad values and a bad cursor are 422."""
+    known = set(type(filters).model_fields)
+    unknown = sorted(set(request.GET) - known)
+    if unknown:
+        message = _("unknown filter; known: %(known)s") % {"known": ", ".join(sorted(known))}
+        return Status(422, {"errors": [{"field": name, "message": message} for name in unknown]})
+    values = filters.model_dump(exclude={"limit", "cursor", start, end})
+    user = _user(request)
+    if not can(user, Perm.REGISTER):
+        return _forbidden(_("Your role does not read the register."))
+    try:
+        query = selectors.parse_query(
+            kind,
+            values,
+            start=getattr(filters, start),
+            end=getattr(filters, end),
+            bound_names=(start, end),
+        )
+        qs = selectors.filtered(user, query)
+        cursor = selectors.Cursor.decode(filters.cursor) if filters.cursor is not None else None
+        page = selectors.page(qs, kind, cursor, filters.limit)
+    except UseCaseError as error:
+        return Status(error.status, errors(error.message, error.field))
+    rows = selectors.with_party_counts(page.rows) if kind == "offences" else page.rows
     return {
-        "count": qs.count(),
-        "limit": filters.limit,
-        "offset": filters.offset,
-        "results": list(rows[filters.offset : filters.offset + filters.limit]),
+        "results": rows,
+        "next_cursor": page.next_cursor,
+        "previous_cursor": page.previous_cursor,
     }
-
-
-def _filters(filters: Any) -> dict[str, Any]:
-    return filters.model_dump(exclude={"limit", "offset"})
 
 
 def _not_found() -> Reply:
@@ -93,15 +114,17 @@ def _create(request: HttpRequest, kind: str, row: dict[str, str]) -> Reply:
 # --- appeals ---------------------------------------------------------------------------------
 
 
-@router.get("/appeals", response={200: AppealPage, **READ}, summary="List appeals in scope")
+@router.get("/appeals", response={200: AppealPage, **LIST}, summary="List appeals in scope")
 def list_appeals(request: HttpRequest, filters: Query[AppealFilters]) -> Any:
-    qs = services.appeals(user=_user(request), **_filters(filters))
-    return _page(qs, filters)
+    """Newest first, a keyset page at a time (`cursor`); no totals. See docs/api.md."""
+    return _list(request, "appeals", filters, "received_from", "received_to")
 
 
 @router.get("/appeals/{appeal_id}", response={200: AppealOut, **READ}, summary="One appeal")
 def get_appeal(request: HttpRequest, appeal_id: int) -> Any:
-    appeal = services.appeals(user=_user(request)).filter(pk=appeal_id).first()
+    if not can(_user(request), Perm.REGISTER):
+        return _forbidden(_("Your role does not read the register."))
+    appeal = selectors.appeal(_user(request), appeal_id)
     return appeal if appeal is not None else _not_found()
 
 
@@ -114,17 +137,20 @@ def create_appeal(request: HttpRequest, payload: AppealIn) -> Reply:
 # --- offences --------------------------------------------------------------------------------
 
 
-@router.get("/offences", response={200: OffencePage, **READ}, summary="List offences in scope")
+@router.get("/offences", response={200: OffencePage, **LIST}, summary="List offences in scope")
 def list_offences(request: HttpRequest, filters: Query[OffenceFilters]) -> Any:
-    qs = services.offences(user=_user(request), **_filters(filters))
-    return _page(qs, filters, services.with_party_counts)
+    """Newest first, a keyset page at a time (`cursor`); parties as counts by role."""
+    return _list(request, "offences", filters, "registered_from", "registered_to")
 
 
 @router.get("/offences/{offence_id}", response={200: OffenceOut, **READ}, summary="One offence")
 def get_offence(request: HttpRequest, offence_id: int) -> Any:
-    qs = services.offences(user=_user(request)).filter(pk=offence_id)
-    offence = services.with_party_counts(qs).first()
-    return offence if offence is not None else _not_found()
+    if not can(_user(request), Perm.REGISTER):
+        return _forbidden(_("Your role does not read the register."))
+    offence = selectors.offence(_user(request), offence_id)
+    if offence is None:
+        return _not_found()
+    return selectors.with_party_counts([offence])[0]
 
 
 @router.post("/offences", response=WRITE, summary="Create one offence")

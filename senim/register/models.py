@@ -33,10 +33,78 @@ class AppealCategory(models.TextChoices):
 
 class AppealStatus(models.TextChoices):
     RECEIVED = "received", _("received")
+    GRADED = "graded", _("graded")
     DISPATCHED = "dispatched", _("dispatched")
+    EN_ROUTE = "en_route", _("en route")
     ON_SCENE = "on_scene", _("on scene")
     CLOSED = "closed", _("closed")
+    TRANSFERRED = "transferred", _("transferred to another service")
+    CANCELLED = "cancelled", _("cancelled")
+    DUPLICATE = "duplicate", _("duplicate of another call")
     REJECTED = "rejected", _("rejected as unfounded")
+
+
+# The lifecycle of a call (docs/operations-centre.md). A unit is attached exactly while the call
+# is dispatched, en route or on scene; recalling it sends the call back to the graded queue.
+# Transferring to another district keeps the call open there (it is received again); handing it
+# to another service (ambulance, fire, gas) ends it here as "transferred".
+OPEN_APPEAL_STATUSES = frozenset({"received", "graded", "dispatched", "en_route", "on_scene"})
+WITH_UNIT = frozenset({"dispatched", "en_route", "on_scene"})
+APPEAL_TRANSITIONS: dict[str, frozenset[str]] = {
+    # Closing at once: answered at intake (a request for information, a written appeal).
+    "received": frozenset({"graded", "closed", "transferred", "cancelled", "duplicate"}),
+    "graded": frozenset(
+        {"graded", "dispatched", "closed", "transferred", "cancelled", "duplicate"}
+    ),
+    "dispatched": frozenset({"en_route", "on_scene", "graded", "cancelled"}),
+    "en_route": frozenset({"on_scene", "graded", "cancelled"}),
+    "on_scene": frozenset({"closed"}),
+    "closed": frozenset(),
+    "transferred": frozenset(),
+    "cancelled": frozenset(),
+    "duplicate": frozenset(),
+    "rejected": frozenset(),
+}
+
+
+class Grade(models.Model):
+    """How urgently a call needs the police: reference data an administrator edits.
+
+    `rank` orders the queue (1 first). A grade that `needs_unit` is met when a unit arrives; any
+    other grade when the call is closed (resolved by phone, a scheduled visit).
+    """
+
+    code = models.SlugField(max_length=24, unique=True)
+    name_kk = models.CharField(_("name (Kazakh)"), max_length=100)
+    name_ru = models.CharField(_("name (Russian)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    rank = models.PositiveSmallIntegerField(_("queue order"), unique=True)
+    needs_unit = models.BooleanField(_("a unit attends"), default=True)
+    active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        ordering = ["rank"]
+        verbose_name = _("grade")
+
+    @property
+    def name(self) -> str:
+        lang = (get_language() or "kk")[:2]
+        return getattr(self, f"name_{lang}", "") or self.name_en
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AnswerTerm(models.Model):
+    """The legal term, in working days, to answer a written appeal of a channel (reference data)."""
+
+    channel = models.CharField(_("channel"), max_length=24, choices=Channel.choices, unique=True)
+    working_days = models.PositiveSmallIntegerField(_("working days"))
+    basis = models.CharField(_("legal basis"), max_length=300)
+
+    class Meta:
+        ordering = ["channel"]
+        verbose_name = _("answer term")
 
 
 # The register's references (db_constraint=False below) are checked by every writer (ingest, API, demo) against the
@@ -93,6 +161,30 @@ class Appeal(Located):
     dispatched_at = models.DateTimeField(_("dispatched"), null=True, blank=True)
     arrived_at = models.DateTimeField(_("arrived"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # The live lifecycle (filled by the operational centres; a file load may leave them empty).
+    # Every column is nullable: bulk loads COPY only the columns above.
+    grade = models.ForeignKey(
+        Grade, models.PROTECT, null=True, blank=True, related_name="+", db_constraint=False
+    )
+    graded_at = models.DateTimeField(_("first graded"), null=True, blank=True)
+    en_route_at = models.DateTimeField(_("en route"), null=True, blank=True)
+    # When the grade's response target (or a written appeal's legal term) runs out.
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    # Queue order: the grade's rank, 0 while ungraded (a new call is looked at first).
+    priority = models.PositiveSmallIntegerField(null=True, blank=True)
+    duplicate_of = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="+", db_constraint=False
+    )
+    # Linking keys for the warnings from history, never shown: a ~50 m cell of the place, and a
+    # keyed hash of the caller's IIN or phone number (senim.core.iin.keyed_hash).
+    place_key = models.BigIntegerField(null=True, blank=True)
+    caller_hash = models.CharField(max_length=64, blank=True, null=True)
+    # What history said when the call came in: {"place": n, "caller": n, "victim": n} over 12 months.
+    warnings = models.JSONField(null=True, blank=True)
+    # What the caller reported and where, as the operator wrote it: person-level (it may name
+    # people), shown only to roles that see persons and never exported or published.
+    summary = models.CharField(_("what was reported"), max_length=500, null=True, blank=True)
+    address = models.CharField(_("address"), max_length=200, null=True, blank=True)
 
     class Meta:
         verbose_name = _("appeal")
@@ -102,6 +194,7 @@ class Appeal(Located):
             ),
         ]
         indexes = [
+            models.Index(fields=["received_at", "id"], name="appeal_newest"),
             models.Index(fields=["region", "received_at"]),
             models.Index(
                 fields=["district", "received_at"],
@@ -113,7 +206,95 @@ class Appeal(Located):
                 name="appeal_sector",
                 condition=models.Q(sector__isnull=False),
             ),
+            # The live queue: only open calls enter it, so it stays small however long the
+            # register grows.
+            models.Index(
+                fields=["region", "district", "priority", "due_at"],
+                name="appeal_open",
+                condition=models.Q(status__in=sorted(OPEN_APPEAL_STATUSES)),
+            ),
+            models.Index(
+                fields=["place_key", "received_at"],
+                name="appeal_place",
+                condition=models.Q(place_key__isnull=False),
+            ),
+            models.Index(
+                fields=["caller_hash", "received_at"],
+                name="appeal_caller",
+                condition=models.Q(caller_hash__isnull=False),
+            ),
         ]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_APPEAL_STATUSES
+
+
+class EventKind(models.TextChoices):
+    RECEIVED = "received", _("received")
+    GRADED = "graded", _("graded")
+    REGRADED = "regraded", _("re-graded")
+    HELD = "held", _("held")
+    DISPATCHED = "dispatched", _("unit dispatched")
+    EN_ROUTE = "en_route", _("unit en route")
+    ON_SCENE = "on_scene", _("unit on scene")
+    RECALLED = "recalled", _("unit recalled")
+    CLOSED = "closed", _("closed")
+    TRANSFERRED = "transferred", _("transferred")
+    CANCELLED = "cancelled", _("cancelled")
+    DUPLICATE = "duplicate", _("marked as a duplicate")
+    NOTE = "note", _("note")
+
+
+class ReasonCode(models.TextChoices):
+    """Why a call was re-graded, held, recalled or cancelled: one code a report can count."""
+
+    NEW_INFORMATION = "new_information", _("new information from the caller")
+    CALLER_UNAVAILABLE = "caller_unavailable", _("caller asked for a later visit")
+    NO_UNIT = "no_unit", _("no unit available")
+    HIGHER_PRIORITY = "higher_priority", _("unit needed for a more urgent call")
+    RESOLVED_BEFORE_ARRIVAL = "resolved_before_arrival", _("resolved before arrival")
+    CALLER_WITHDREW = "caller_withdrew", _("caller withdrew the call")
+    FALSE_CALL = "false_call", _("false or prank call")
+    OTHER = "other", _("other")
+
+
+class Outcome(models.TextChoices):
+    OFFENCE_REGISTERED = "offence_registered", _("offence registered")
+    HELP_GIVEN = "help_given", _("help or advice given")
+    NO_OFFENCE = "no_offence", _("no offence found")
+    NOBODY_FOUND = "nobody_found", _("nobody found at the place")
+    ANSWERED_IN_WRITING = "answered_in_writing", _("answered in writing")
+    UNFOUNDED = "unfounded", _("unfounded")
+
+
+class AppealEvent(models.Model):
+    """One step of a call's life, append-only: who did what, when and why (the timeline)."""
+
+    appeal = models.ForeignKey(Appeal, models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("time"))
+    kind = models.CharField(_("event"), max_length=16, choices=EventKind.choices)
+    actor = models.CharField(_("by"), max_length=150, blank=True)
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12, blank=True)
+    reason_code = models.CharField(
+        _("reason"), max_length=32, choices=ReasonCode.choices, blank=True
+    )
+    reason = models.CharField(_("comment"), max_length=500, blank=True)
+    # Facts of the step: grade codes, the unit's call sign, the districts of a transfer, outcome.
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["appeal", "at", "id"]
+        verbose_name = _("appeal event")
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self._state.adding:
+            raise PermissionError("Appeal events are append-only.")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise PermissionError("Appeal events are append-only.")
 
 
 class CodeKind(models.TextChoices):

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from senim.core.reference import read_csv, upsert
+from senim.core.reference import read_csv, seed_missing, upsert
 
-ARTICLES_CSV = Path(__file__).resolve().parent / "data" / "articles.csv"
+DATA = Path(__file__).resolve().parent / "data"
+ARTICLES_CSV = DATA / "articles.csv"
 
 
 def load_articles() -> int:
@@ -26,5 +27,28 @@ def load_articles() -> int:
     )
 
 
+def load_call_reference() -> None:
+    """Grades and answer terms as shipped, where missing (an administrator's edits stay)."""
+    from senim.register.models import AnswerTerm, Grade
+
+    seed_missing(
+        Grade,
+        (
+            {**r, "rank": int(r["rank"]), "needs_unit": r["needs_unit"] == "1"}
+            for r in read_csv(DATA / "grades.csv")
+        ),
+        key="code",
+    )
+    seed_missing(
+        AnswerTerm,
+        (
+            {**r, "working_days": int(r["working_days"])}
+            for r in read_csv(DATA / "answer_terms.csv")
+        ),
+        key="channel",
+    )
+
+
 def load_articles_after_migrate(**kwargs: object) -> None:
     load_articles()
+    load_call_reference()

@@ -51,20 +51,33 @@ def errors(message: str, field: str = "") -> dict[str, list[dict[str, str]]]:
 
 
 class Page(Schema):
-    limit: int = Field(100, ge=1, le=MAX_LIMIT, description=f"At most {MAX_LIMIT}.")
-    offset: int = Field(0, ge=0)
+    limit: int = Field(100, ge=1, le=MAX_LIMIT, description=f"Rows per page, at most {MAX_LIMIT}.")
+    cursor: str | None = Field(
+        None,
+        description="`next_cursor` or `previous_cursor` of an earlier answer; none for the "
+        "newest page. Opaque: a damaged cursor is a 422.",
+    )
 
 
 class TerritoryFilters(Page):
     region: str | None = Field(None, description="Region ISO 3166-2 code, e.g. KZ-75.")
     district: str | None = Field(None, description="District code, e.g. KZ-75-ALMALY.")
     sector: str | None = Field(None, description="Sector code.")
+    date_from: dt.date | None = Field(None, description="First local (Almaty) day, inclusive.")
+    date_to: dt.date | None = Field(None, description="Last local (Almaty) day, inclusive.")
+    external_id: str | None = Field(
+        None, description="The exact number in the source system (trimmed), in every system."
+    )
+    source_system: str | None = Field(
+        None, description="Only this source system (with external_id: search in it only)."
+    )
 
 
 class AppealFilters(TerritoryFilters):
     channel: Channel | None = None
     category: AppealCategory | None = None
     status: AppealStatus | None = None
+    grade: str | None = Field(None, description="Grade code, e.g. urgent.")
     received_from: dt.datetime | None = Field(
         None, description="Inclusive; a time without an offset is Almaty time."
     )
@@ -113,11 +126,19 @@ class AppealOut(LocatedOut):
     channel: str
     category: str
     status: str
+    grade: str | None = Field(description="Grade code, none while ungraded.")
     received_at: dt.datetime
     answered_at: dt.datetime | None
+    graded_at: dt.datetime | None
     dispatched_at: dt.datetime | None
+    en_route_at: dt.datetime | None
     arrived_at: dt.datetime | None
     closed_at: dt.datetime | None
+    due_at: dt.datetime | None = Field(description="When the response target runs out.")
+
+    @staticmethod
+    def resolve_grade(obj: Any) -> str | None:
+        return obj.grade.code if obj.grade_id else None
 
 
 class PartyCounts(Schema):
@@ -142,22 +163,20 @@ class OffenceOut(LocatedOut):
 
     @staticmethod
     def resolve_parties(obj: Any) -> dict[str, int]:
-        # Annotated by services.offences, so a page of offences costs one query.
+        # Set for a whole page by one grouped query (selectors.with_party_counts).
         return {role: getattr(obj, f"{role}_count") for role in ("victim", "suspect", "offender")}
 
 
 class AppealPage(Schema):
-    count: int
-    limit: int
-    offset: int
     results: list[AppealOut]
+    next_cursor: str | None = Field(description="Older rows; none on the last page.")
+    previous_cursor: str | None = Field(description="Newer rows; none on the newest page.")
 
 
 class OffencePage(Schema):
-    count: int
-    limit: int
-    offset: int
     results: list[OffenceOut]
+    next_cursor: str | None = Field(description="Older rows; none on the last page.")
+    previous_cursor: str | None = Field(description="Newer rows; none on the newest page.")
 
 
 # --- inputs ----------------------------------------------------------------------------------

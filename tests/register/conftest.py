@@ -187,3 +187,10 @@ def token_client() -> Callable[[User], Client]:
         return Client(headers={"Authorization": f"Bearer {issue_token(user)}"})
 
     return make
+
+
+from tests.web.test_browser_drilldown import (  # noqa: E402, F401 (the browser tests' fixtures)
+    audit_log_flushable,
+    page,
+    static_from_the_project,
+)

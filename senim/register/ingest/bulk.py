@@ -39,6 +39,10 @@ from senim.register import counts
 LOCK_WAIT = "5s"
 # A partial index's predicate as pg_get_expr writes `WHERE column IS NOT NULL`.
 _NOT_NULL = re.compile(r"\((?P<column>\w+) IS NOT NULL\)")
+# Partial indexes a window keeps: the live queue's open calls. A bulk load is history (closed
+# calls), which the index does not hold, so keeping it costs the load nothing; rebuilding it
+# would scan the whole table.
+KEPT: dict[str, frozenset[str]] = {"register_appeal": frozenset({"appeal_open"})}
 # Memory for each index build: 1 M offences sort in about 100 MB.
 BUILD_MEMORY = "512MB"
 
@@ -93,6 +97,8 @@ class BulkWindow:
             for name, definition, predicate in cursor.fetchall():
                 only_where = _NOT_NULL.fullmatch(predicate or "")
                 if only_where and only_where["column"] in empty_columns:
+                    continue
+                if name in KEPT.get(self.table, frozenset()):
                     continue
                 cursor.execute(f"DROP INDEX {name}")
                 self.dropped.append(definition)

@@ -1,0 +1,366 @@
+"""Calls coming in from the channels: the 102 system, the 102 app, the Telegram bot, SOS buttons,
+complaint terminals, E-Otinish, and the duty officer's own form.
+
+One call or a batch; every call is checked on its own (field-level errors with its index), the
+good ones are stored in one transaction, idempotent on (source_system, external_id): the same
+call sent again answers with its id, the same key with other content is a conflict. A call gets
+its territory from its coordinates (or a district code), must lie in the sender's scope, and is
+stamped with what history says about its place, its caller and the caller as a victim.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from senim.core import audit
+from senim.core.calendar import legal_deadline
+from senim.core.errors import Invalid
+from senim.core.geo import locator
+from senim.core.iin import iin_hash, is_valid_iin
+from senim.core.models import District, Person, Region, User
+from senim.core.scope import scope_level
+from senim.core.text import clean_text
+from senim.register import events
+from senim.register.models import (
+    AnswerTerm,
+    Appeal,
+    AppealCategory,
+    Channel,
+    OffenceParty,
+    PartyRole,
+)
+
+MAX_BATCH = 500
+HISTORY = dt.timedelta(days=365)
+FUTURE_SKEW = dt.timedelta(minutes=5)
+# Written appeals wait behind every graded call in the queue; their clock is the legal term.
+WRITTEN_PRIORITY = 100
+FIELDS = (
+    "source_system",
+    "external_id",
+    "channel",
+    "category",
+    "received_at",
+    "lat",
+    "lon",
+    "region",
+    "district",
+    "caller_phone",
+    "caller_iin",
+    "summary",
+    "address",
+)
+_PHONE = re.compile(r"^\+?\d{10,15}$")
+
+
+def place_key(lat: float | None, lon: float | None) -> int | None:
+    """A ~55 m × 40 m cell of the place: calls at one address share it (GPS noise aside)."""
+    if lat is None or lon is None:
+        return None
+    return round(lat * 2000) * 1_000_000 + round((lon + 180.0) * 2000)
+
+
+@dataclass
+class Outcome:
+    index: int
+    status: int  # 201 created, 200 already stored, 403 outside scope, 409 conflict, 422 invalid
+    id: int | None = None
+    errors: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class _Clean:
+    index: int
+    values: dict[str, Any]
+    row_hash: str
+    victim_hash: str | None
+
+
+def _choice(value: Any, name: str, choices: Any) -> str:
+    text = clean_text(value, field=name, max_length=40, required=True)
+    if text not in choices.values:
+        raise Invalid(
+            name,
+            _("'%(value)s' is not one of: %(allowed)s")
+            % {"value": text, "allowed": ", ".join(choices.values)},
+        )
+    return text
+
+
+def _number(value: Any, name: str) -> float | None:
+    if value is None or value == "":
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise Invalid(name, _("is not a number")) from None
+    if not math.isfinite(number):
+        raise Invalid(name, _("is not a number"))
+    return number
+
+
+def _time(value: Any, now: dt.datetime) -> dt.datetime:
+    if value is None or value == "":
+        return now
+    if isinstance(value, dt.datetime):
+        parsed: dt.datetime | None = value
+    else:
+        text = clean_text(value, field="received_at", max_length=40)
+        try:
+            parsed = parse_datetime(text)
+        except ValueError:
+            parsed = None
+        if parsed is None:
+            raise Invalid("received_at", _("is not an ISO 8601 date and time"))
+    assert parsed is not None
+    if timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed)  # Almaty time, as in file loads
+    if parsed > now + FUTURE_SKEW:
+        raise Invalid("received_at", _("is in the future"))
+    return parsed
+
+
+def _territory(
+    values: dict[str, Any], lat: float | None, lon: float | None, region: str, district: str
+) -> None:
+    if (lat is None) != (lon is None):
+        raise Invalid("lon" if lon is None else "lat", _("latitude and longitude come together"))
+    if lat is not None and lon is not None:
+        where = locator().locate(np.array([lat]), np.array([lon]))
+        region_id = int(where.region_ids[0])
+        if not region_id:
+            raise Invalid(
+                "lat",
+                _("the point (%(lat)s, %(lon)s) is outside Kazakhstan") % {"lat": lat, "lon": lon},
+            )
+        values.update(
+            lat=lat,
+            lon=lon,
+            region_id=region_id,
+            district_id=int(where.district_ids[0]) or None,
+            sector_id=int(where.sector_ids[0]) or None,
+        )
+        if district:
+            known = District.objects.filter(code=district).values_list("id", flat=True).first()
+            if known is None:
+                raise Invalid("district", _("unknown district '%(value)s'") % {"value": district})
+            # The caller's district wins over the nearest-centre guess from the coordinates.
+            if known != values["district_id"]:
+                values.update(district_id=known, sector_id=None)
+        return
+    if district:
+        row = District.objects.filter(code=district).values_list("id", "region_id").first()
+        if row is None:
+            raise Invalid("district", _("unknown district '%(value)s'") % {"value": district})
+        values.update(district_id=row[0], region_id=row[1], sector_id=None)
+        return
+    if region:
+        found = Region.objects.filter(iso=region).values_list("id", flat=True).first()
+        if found is None:
+            raise Invalid("region", _("unknown region '%(value)s'") % {"value": region})
+        values.update(region_id=found, district_id=None, sector_id=None)
+        return
+    raise Invalid("lat", _("give the coordinates, or a district or region code"))
+
+
+def _check_scope(user: User, values: dict[str, Any]) -> None:
+    level = scope_level(user)
+    if level == "national":
+        return
+    if level == "none" or values.get(f"{level}_id") != getattr(user, f"{level}_id"):
+        raise PermissionError(_("the call is outside your territory"))
+
+
+def clean(row: dict[str, Any], *, index: int, now: dt.datetime) -> _Clean:
+    """One call as stored values, or Invalid for its first problem (with the field)."""
+    unknown = sorted(set(row) - set(FIELDS))
+    if unknown:
+        raise Invalid(unknown[0], _("unknown field"))
+    values: dict[str, Any] = {
+        "source_system": clean_text(
+            row.get("source_system"), field="source_system", max_length=40, required=True
+        ),
+        "external_id": clean_text(
+            row.get("external_id"), field="external_id", max_length=64, required=True
+        ),
+        "channel": _choice(row.get("channel"), "channel", Channel),
+        "category": _choice(row.get("category"), "category", AppealCategory),
+        "received_at": _time(row.get("received_at"), now),
+        "summary": clean_text(row.get("summary"), field="summary", max_length=500) or None,
+        "address": clean_text(row.get("address"), field="address", max_length=200) or None,
+    }
+    _territory(
+        values,
+        _number(row.get("lat"), "lat"),
+        _number(row.get("lon"), "lon"),
+        clean_text(row.get("region"), field="region", max_length=8),
+        clean_text(row.get("district"), field="district", max_length=40),
+    )
+    phone = re.sub(
+        r"[\s()-]", "", clean_text(row.get("caller_phone"), field="caller_phone", max_length=30)
+    )
+    if phone and not _PHONE.match(phone):
+        raise Invalid("caller_phone", _("is not a phone number (10 to 15 digits)"))
+    iin = clean_text(row.get("caller_iin"), field="caller_iin", max_length=12)
+    if iin and not is_valid_iin(iin):
+        raise Invalid("caller_iin", _("is not a valid IIN (12 digits with a correct check digit)"))
+    victim_hash = iin_hash(iin) if iin else None
+    # The caller is linked by IIN where known (the 102 app signs in with it), else by phone.
+    values["caller_hash"] = victim_hash or (iin_hash("tel:" + phone[-10:]) if phone else None)
+    values["place_key"] = place_key(values.get("lat"), values.get("lon"))
+    digest = hashlib.blake2b(
+        json.dumps(
+            # As sent: a call re-sent without its time is the same call, not a new one.
+            [row.get(k) for k in FIELDS],
+            default=str,
+            ensure_ascii=False,
+        ).encode(),
+        digest_size=16,
+    ).hexdigest()
+    return _Clean(index=index, values=values, row_hash=digest, victim_hash=victim_hash)
+
+
+def _warnings(c: _Clean) -> dict[str, int]:
+    since = c.values["received_at"] - HISTORY
+    before = c.values["received_at"]
+    out = {"place": 0, "caller": 0, "victim": 0}
+    if c.values["place_key"] is not None:
+        out["place"] = Appeal.objects.filter(
+            place_key=c.values["place_key"], received_at__gte=since, received_at__lt=before
+        ).count()
+    if c.values["caller_hash"]:
+        out["caller"] = Appeal.objects.filter(
+            caller_hash=c.values["caller_hash"], received_at__gte=since, received_at__lt=before
+        ).count()
+    if c.victim_hash:
+        person = Person.objects.filter(iin_hash=c.victim_hash).values_list("id", flat=True).first()
+        if person is not None:
+            out["victim"] = OffenceParty.objects.filter(
+                person_id=person,
+                role=PartyRole.VICTIM,
+                offence__registered_at__gte=since,
+                offence__registered_at__lt=before,
+            ).aggregate(n=Count("offence_id", distinct=True))["n"]
+    return out
+
+
+def _terms() -> dict[str, int]:
+    return dict(AnswerTerm.objects.values_list("channel", "working_days"))
+
+
+def intake(
+    *, user: User, rows: list[dict[str, Any]], now: dt.datetime | None = None
+) -> list[Outcome]:
+    """Store the good calls of a batch (one transaction); every call gets its own outcome."""
+    if len(rows) > MAX_BATCH:
+        raise Invalid("appeals", _("at most %(n)d calls per batch") % {"n": MAX_BATCH})
+    now = now or timezone.now()
+    outcomes: list[Outcome] = []
+    good: list[_Clean] = []
+    for index, row in enumerate(rows):
+        try:
+            if not isinstance(row, dict):
+                raise Invalid("", _("each call is an object"))
+            c = clean(row, index=index, now=now)
+            _check_scope(user, c.values)
+        except Invalid as error:
+            outcomes.append(Outcome(index, 422, errors=[(error.field, error.message)]))
+            continue
+        except PermissionError as error:
+            outcomes.append(Outcome(index, 403, errors=[("region", str(error))]))
+            continue
+        good.append(c)
+    for attempt in range(2):
+        try:
+            with transaction.atomic():
+                stored = _store(user, good, now)
+            break
+        except IntegrityError:
+            # Another request stored one of these keys since we looked: look again.
+            if attempt:
+                raise
+    outcomes.extend(stored)
+    return sorted(outcomes, key=lambda o: o.index)
+
+
+def _store(user: User, good: list[_Clean], now: dt.datetime) -> list[Outcome]:
+    keys = [(c.values["source_system"], c.values["external_id"]) for c in good]
+    existing: dict[tuple[str, str], tuple[int, str]] = {}
+    by_system: dict[str, list[str]] = {}
+    for system, external in keys:
+        by_system.setdefault(system, []).append(external)
+    for system, externals in by_system.items():
+        for pk, external, digest in Appeal.objects.filter(
+            source_system=system, external_id__in=externals
+        ).values_list("id", "external_id", "row_hash"):
+            existing[(system, external)] = (pk, digest)
+    outcomes: list[Outcome] = []
+    new: list[tuple[_Clean, Appeal]] = []
+    seen: dict[tuple[str, str], _Clean] = {}
+    terms = _terms()
+    for c, key in zip(good, keys, strict=True):
+        if key in existing or key in seen:
+            digest = existing[key][1] if key in existing else seen[key].row_hash
+            if digest == c.row_hash:
+                outcomes.append(
+                    Outcome(c.index, 200, id=existing[key][0] if key in existing else None)
+                )
+            else:
+                outcomes.append(
+                    Outcome(
+                        c.index,
+                        409,
+                        errors=[
+                            (
+                                "external_id",
+                                _("this source number is already stored with other content"),
+                            )
+                        ],
+                    )
+                )
+            continue
+        seen[key] = c
+        values = dict(c.values)
+        written = values["channel"] in terms
+        appeal = Appeal(
+            **values,
+            status="received",
+            row_hash=c.row_hash,
+            warnings=_warnings(c),
+            priority=WRITTEN_PRIORITY if written else 0,
+            due_at=legal_deadline(values["received_at"], terms[values["channel"]])
+            if written
+            else None,
+        )
+        new.append((c, appeal))
+    if new:
+        created = Appeal.objects.bulk_create([a for _, a in new])
+        events.received_many(created, actor=user.get_username())
+        audit.record(
+            action="intake",
+            model=Appeal._meta.label,
+            actor=user.get_username(),
+            details={"count": len(created), "ids": [a.pk for a in created][:50]},
+        )
+        ids = {(a.source_system, a.external_id): a.pk for a in created}
+        for c, appeal in new:
+            outcomes.append(Outcome(c.index, 201, id=appeal.pk))
+        # A batch that sent one call twice: the repeat answers with the first one's id.
+        for o in outcomes:
+            if o.status == 200 and o.id is None:
+                c = good[[g.index for g in good].index(o.index)]
+                o.id = ids[(c.values["source_system"], c.values["external_id"])]
+    return outcomes
