@@ -1,6 +1,6 @@
 """`senim demo_feed`: a synthetic country calling 102, so a newcomer sees the queue move.
 
-On start it fills the last days up to now with finished calls (so the centre analytics, the
+On start it fills the last four weeks up to now with finished calls (so the centre analytics, the
 repeat warnings and "today" always end today), then, every few seconds, sends a new call through
 the real intake and works the open ones through the real services — graded, a unit dispatched,
 en route, on scene, closed — as the system user `demo-feed`. Calls in the demo city are left to
@@ -37,7 +37,9 @@ log = logging.getLogger(__name__)
 FEED_USER = "demo-feed"
 PER_DAY = ASSUMED_APPEALS_2025 / 365.0  # the demo's assumed national volume (docs/demo.md)
 CITY_BOOST = 5.0  # the demo city calls more than its share, so its queue visibly moves
-HISTORY_DAYS = 7
+# Four weeks of history from a local midnight: the expected load of today compares it with the
+# same weekday of the weeks before, and needs whole days to do so.
+HISTORY_DAYS = 28
 # Grades of the calls that send a unit: an assumed mix (no seed gives one).
 UNIT_GRADES = (("emergency", 0.2), ("urgent", 0.65), ("scheduled", 0.15))
 # An hour-of-day profile of calls (relative), quiet at night, busiest in the evening: assumed.
@@ -130,16 +132,17 @@ def _lognormal_s(
 
 
 def catch_up(*, now: dt.datetime, rng: np.random.Generator, places: Places) -> int:
-    """Finished calls from the feed's last call (at most a week back) to an hour ago, written
-    column-wise like the rest of the demo (a week is ~70,000 calls)."""
+    """Finished calls from the feed's last call (at most four weeks back, from a local midnight) to
+    an hour ago, written column-wise like the rest of the demo (a week is ~70,000 calls)."""
     from senim.core.geo import locator
     from senim.demo import db
 
     latest: dt.datetime | None = Appeal.objects.filter(source_system=FEED_SOURCE).aggregate(
         m=Max("received_at")
     )["m"]
-    week_ago = now - dt.timedelta(days=HISTORY_DAYS)
-    start = max(latest or week_ago, week_ago)
+    first_day = timezone.localdate(now) - dt.timedelta(days=HISTORY_DAYS)
+    earliest = timezone.make_aware(dt.datetime.combine(first_day, dt.time.min))
+    start = max(latest or earliest, earliest)
     hours = (now - start).total_seconds() / 3600.0 - 1.0  # the last hour is the live feed's
     n = int(PER_DAY * hours / 24.0)
     if n <= 0:

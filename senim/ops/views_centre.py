@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from senim.core.calendar import parse_day
 from senim.core.errors import Forbidden, Invalid, UseCaseError
@@ -22,12 +23,13 @@ from senim.ops.models import AreaKind, ResponseTarget
 from senim.ops.views import _refuse, watched_level
 from senim.register.models import AnswerTerm, Channel, Grade
 
+# Lazy: the labels are read in each request's language, not in the one at import time.
 COMPONENT_LABELS = {
-    "answer": _("Answering the call"),
-    "dispatch": _("Answer to dispatch"),
-    "travel": _("Travel"),
-    "on_scene": _("On scene"),
-    "response": _("Receipt to arrival"),
+    "answer": gettext_lazy("Answering the call"),
+    "dispatch": gettext_lazy("Answer to dispatch"),
+    "travel": gettext_lazy("Travel"),
+    "on_scene": gettext_lazy("On scene"),
+    "response": gettext_lazy("Receipt to arrival"),
 }
 
 

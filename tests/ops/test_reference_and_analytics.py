@@ -101,6 +101,7 @@ def test_the_centre_measures_its_response_stages_and_ranks_its_districts(
     assert stages["response"].median_s == 11 * 60 and stages["travel"].n == 2
     page = client_of(world.oblast).get("/ops/analytics/")
     assert page.status_code == 200 and world.d1.name_en in page.content.decode()
+    assert "Receipt to arrival" in page.content.decode()  # labels in the request's language
     assert (
         client_of(world.oblast)
         .get("/ops/analytics/", {"date_from": "2026-02-30", "date_to": "x"})

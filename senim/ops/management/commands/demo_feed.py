@@ -12,7 +12,7 @@ from senim.ops.models import PatrolUnit
 
 class Command(BaseCommand):
     help = (
-        "Fill the last week of demo calls up to now, then send a synthetic call every few "
+        "Fill the last four weeks of demo calls up to now, then send a synthetic call every few "
         "seconds and work the open ones with the demo units (synthetic data only)."
     )
 
