@@ -4,3 +4,10 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "senim.config.settings")
 application = get_wsgi_application()
+
+# Import every view now (the URLconf), not on a worker's first request: a cold worker's first
+# answer took 4.4 s instead of 77 ms (benchmarks/README.md). With gunicorn --preload the work is
+# done once, before the workers fork.
+from django.urls import get_resolver  # noqa: E402
+
+get_resolver().url_patterns  # noqa: B018

@@ -88,7 +88,7 @@ def _points(q: selectors.Queue, units: list[Any]) -> dict[str, Any]:
             "lat": r.appeal.lat,
             "lon": r.appeal.lon,
             "state": r.clock.state,
-            "label": r.appeal.get_category_display(),
+            "label": r.category_label,
         }
         for r in q.rows
         if r.appeal.lat is not None

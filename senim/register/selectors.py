@@ -20,7 +20,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from django.db import connection
+from django.db import OperationalError, connection, transaction
 from django.db.models import Count, Model, QuerySet
 from django.utils.translation import gettext as _
 
@@ -325,6 +325,29 @@ def _key(row: Any, time_field: str, forward: bool) -> str:
     return Cursor(getattr(row, time_field), row.pk, forward).encode()
 
 
+# A page that must walk most of the newest-first index (filters that match almost nothing over
+# the whole register) is stopped rather than left to run: measured 0.74 s on the demo's 760,000
+# offences, it grows with the table (benchmarks/README.md).
+LIST_TIMEOUT_MS = 5000
+
+
+def _fetch(qs: QuerySet[Any]) -> list[Any]:
+    """The rows of one page; on PostgreSQL a clear refusal instead of a query without end."""
+    if connection.vendor != "postgresql":
+        return list(qs)
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL statement_timeout = {int(LIST_TIMEOUT_MS)}")
+            return list(qs)
+    except OperationalError as error:
+        if getattr(error.__cause__, "sqlstate", "") != "57014":  # query_canceled
+            raise
+        raise Invalid(
+            "date_from",
+            _("This search is too broad to answer quickly: choose a period or a territory."),
+        ) from None
+
+
 def page(qs: QuerySet[Any], kind: Kind, cursor: Cursor | None, limit: int) -> Page:
     """One page of `limit` rows, newest first, after or before the cursor."""
     tf = TIME_FIELD[kind]
@@ -332,7 +355,7 @@ def page(qs: QuerySet[Any], kind: Kind, cursor: Cursor | None, limit: int) -> Pa
         newer = qs.filter(**{f"{tf}__gte": cursor.at}).exclude(
             **{tf: cursor.at, "id__lte": cursor.pk}
         )
-        rows = list(newer.order_by(tf, "id")[: limit + 1])
+        rows = _fetch(newer.order_by(tf, "id")[: limit + 1])
         if len(rows) < limit:
             # The top of the list: show the first page, full, rather than a short one.
             return page(qs, kind, None, limit)
@@ -348,7 +371,7 @@ def page(qs: QuerySet[Any], kind: Kind, cursor: Cursor | None, limit: int) -> Pa
         # (time, id) < (at, pk): the range condition walks the index, the exclusion drops the
         # few rows of the same instant already shown.
         qs = qs.filter(**{f"{tf}__lte": cursor.at}).exclude(**{tf: cursor.at, "id__gte": cursor.pk})
-    rows = list(qs.order_by(f"-{tf}", "-id")[: limit + 1])
+    rows = _fetch(qs.order_by(f"-{tf}", "-id")[: limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]
     return Page(

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from senim.core.errors import Forbidden, Invalid
@@ -244,3 +245,30 @@ def test_party_counts_are_one_query_over_the_page_only(
     assert counts[offences[0].pk] == {"victim": 2, "suspect": 0, "offender": 0}
     assert counts[offences[1].pk] == {"victim": 0, "suspect": 1, "offender": 0}
     assert counts[offences[2].pk] == {"victim": 0, "suspect": 0, "offender": 0}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="statement_timeout is PostgreSQL's")
+def test_a_search_too_broad_to_answer_quickly_is_refused_with_a_reason(
+    territory: Territory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from senim.core.errors import Invalid
+    from senim.register import selectors
+    from senim.register.models import Offence
+
+    Offence.objects.create(
+        source_system="t",
+        external_id="slow",
+        kind="crime",
+        article=territory.crime_article,
+        region=territory.region_a,
+        occurred_at=WHEN,
+        registered_at=WHEN,
+        place_type="street",
+        status="registered",
+    )
+    monkeypatch.setattr(selectors, "LIST_TIMEOUT_MS", 1)
+    # pg_sleep on every row makes the page's query outlast the 1 ms limit.
+    slow = Offence.objects.extra(where=["pg_sleep(0.05) IS NOT NULL"])
+    with pytest.raises(Invalid) as refused:
+        selectors.page(slow, "offences", None, 10)
+    assert refused.value.field == "date_from" and "too broad" in refused.value.message
