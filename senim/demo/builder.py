@@ -1,11 +1,14 @@
 """The synthetic demo: territory details, units, users, four years of offences and appeals.
 
-Everything here is synthetic and deterministic for a given seed, scale and years;
-docs/demo.md says what is calibrated to which seed figure and what is assumed.
+Everything here is synthetic and deterministic for a given seed, scale, years and end day;
+docs/demo.md says what is calibrated to which seed figure and what is assumed. `senim demo`
+continues the register from the last full year up to today (`through`), so "overdue" and "next
+week" mean something on any day.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import time
 from dataclasses import dataclass, field
@@ -25,7 +28,7 @@ from senim.demo import parties as party_gen
 from senim.demo.articles import article_book
 from senim.demo.calibration import calibration
 from senim.demo.cities import city_models, region_shares
-from senim.demo.common import GENERATOR_VERSION, PASSWORD
+from senim.demo.common import GENERATOR_VERSION, LOCAL_ZONE, PASSWORD
 from senim.demo.models import DemoBuild
 from senim.demo.territory import build_facilities, build_officers, build_sectors, build_units
 from senim.demo.users import build_users
@@ -33,8 +36,30 @@ from senim.register.models import Appeal, Offence
 
 DEFAULT_SEED = 2025
 DEFAULT_YEARS = [2022, 2023, 2024, 2025]
+FULL_YEARS = 4  # the command's default: the four full years before the running one
 
-__all__ = ["DEFAULT_SEED", "DEFAULT_YEARS", "PASSWORD", "DemoSummary", "build", "existing"]
+__all__ = [
+    "DEFAULT_SEED",
+    "DEFAULT_YEARS",
+    "PASSWORD",
+    "DemoSummary",
+    "build",
+    "default_years",
+    "existing",
+]
+
+
+def default_years(today: dt.date) -> list[int]:
+    """The full calendar years the command builds by default: the four before today's."""
+    return list(range(today.year - FULL_YEARS, today.year))
+
+
+def running_year(years: list[int], through: dt.datetime | None) -> int | None:
+    """The year continued up to `through`: the one right after the last full year, if any."""
+    if through is None or not years:
+        return None
+    year = through.astimezone(LOCAL_ZONE).year
+    return year if year == max(years) + 1 else None
 
 
 @dataclass
@@ -42,6 +67,7 @@ class DemoSummary:
     seed: int
     scale: float
     years: list[int]
+    through: dt.datetime | None = None  # the register runs up to here (the running year)
     counts: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     skipped: bool = False
@@ -71,18 +97,25 @@ def _app_label(hook: ModuleType) -> str:
     return hook.__name__.rsplit(".", 2)[-2]
 
 
-def _years_key(years: list[int]) -> str:
-    return ",".join(str(y) for y in sorted(years))
+def _years_key(years: list[int], through: dt.datetime | None = None) -> str:
+    """'2022,2023,2024,2025', and '+2026-12-07' when the register runs on to that day."""
+    key = ",".join(str(y) for y in sorted(years))
+    if running_year(years, through) is not None and through is not None:
+        key += f"+{through.astimezone(LOCAL_ZONE):%Y-%m-%d}"
+    return key
 
 
-def existing(*, seed: int, scale: float, years: list[int]) -> DemoBuild | None:
-    """The recorded build with exactly these parameters and this generator, if any."""
+def existing(
+    *, seed: int, scale: float, years: list[int], through: dt.datetime | None = None
+) -> DemoBuild | None:
+    """The recorded build with exactly these parameters and this generator, if any (a build that
+    ran up to an earlier day is not the same: its calendar would end then)."""
     build_ = DemoBuild.objects.order_by("-pk").first()
     if (
         build_
         and build_.seed == seed
         and build_.scale == scale
-        and build_.years == _years_key(years)
+        and build_.years == _years_key(years, through)
         and build_.version == GENERATOR_VERSION
         and Offence.objects.filter(source_system="demo").exists()
     ):
@@ -95,23 +128,33 @@ def build(
     seed: int = DEFAULT_SEED,
     scale: float = 1.0,
     years: list[int] | None = None,
+    through: dt.datetime | None = None,
     force: bool = True,
     log: bool = False,
 ) -> DemoSummary:
-    """Replace the demo rows with a fresh build, or skip if an identical one exists and not force."""
+    """Replace the demo rows with a fresh build, or skip if an identical one exists and not force.
+
+    `years` are full calendar years. With `through` in the year right after them, offences and
+    appeals go on up to that moment (at the last year's volumes, docs/demo.md); the apps' hooks
+    still get the full years, and anchor what is live to the current time themselves.
+    """
     years = sorted(years or DEFAULT_YEARS)
     started = time.perf_counter()
-    summary = DemoSummary(seed=seed, scale=scale, years=years)
-    done = existing(seed=seed, scale=scale, years=years)
+    running = running_year(years, through)
+    until = through if running is not None else None
+    register_years = [*years, running] if running is not None else years
+    summary = DemoSummary(seed=seed, scale=scale, years=years, through=until)
+    done = existing(seed=seed, scale=scale, years=years, through=through)
     if done and not force:
         summary.counts, summary.seconds, summary.skipped = dict(done.counts), 0.0, True
+        summary.through = done.built_at if until is not None else None
         return summary
 
     def step(name: str) -> None:
         if log:
             print(f"  {time.perf_counter() - started:6.1f} s  {name}", flush=True)
 
-    cal = calibration(years)
+    cal = calibration(register_years)
     with transaction.atomic():
         step("removing earlier demo rows")
         hooks = app_hooks()
@@ -130,22 +173,30 @@ def build(
 
         step("simulating offences")
         book = article_book(cal)
-        shares = region_shares(seed, years)
-        models = city_models(seed=seed, scale=scale, years=years, cal=cal)
+        shares = region_shares(seed, register_years)
+        models = city_models(seed=seed, scale=scale, years=register_years, cal=cal)
         offences = offence_gen.generate(
-            seed=seed, scale=scale, years=years, cal=cal, book=book, shares=shares, models=models
+            seed=seed,
+            scale=scale,
+            years=register_years,
+            cal=cal,
+            book=book,
+            shares=shares,
+            models=models,
+            until=until,
         )
         step("simulating appeals")
         places = offence_gen.region_places()
         appeals = appeal_gen.generate(
             seed=seed,
             scale=scale,
-            years=years,
+            years=register_years,
             cal=cal,
             offences=offences,
             shares=shares,
             models=models,
             places=places,
+            until=until,
         )
         step(f"writing {len(appeals.get('external_id', [])):,} appeals")
         _write_appeals(appeals)
@@ -183,7 +234,7 @@ def build(
         DemoBuild.objects.create(
             seed=seed,
             scale=scale,
-            years=_years_key(years),
+            years=_years_key(years, through),
             version=GENERATOR_VERSION,
             seconds=summary.seconds,
             counts=summary.counts,
@@ -211,6 +262,8 @@ def _write_appeals(cols: offence_gen.Columns) -> None:
             "dispatched_at": cols["dispatched_at"],
             "arrived_at": cols["arrived_at"],
             "closed_at": cols["closed_at"],
+            "due_at": cols["due_at"],
+            "priority": cols["priority"],
             "lat": cols["lat"],
             "lon": cols["lon"],
             "region_id": cols["region_id"],
@@ -218,7 +271,7 @@ def _write_appeals(cols: offence_gen.Columns) -> None:
             "sector_id": cols["sector_id"],
             "loaded_at": np.full(len(cols["external_id"]), np.datetime64("now", "s")),
         },
-        null_zero=("district_id", "sector_id"),
+        null_zero=("district_id", "sector_id", "priority"),
     )
 
 

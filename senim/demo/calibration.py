@@ -171,7 +171,8 @@ class Calibration:
 
 
 def calibration(years: list[int], *, path: Path | None = None) -> Calibration:
-    """Volumes for the requested years, 2025 from the seed, earlier years drifting back from it."""
+    """Volumes for the requested years: 2025 from the seed, earlier years drifting back from it,
+    later years held at 2025's."""
     seed = read_national(path)
     sources: dict[str, str] = {}
 
@@ -230,9 +231,13 @@ def calibration(years: list[int], *, path: Path | None = None) -> Calibration:
             administrative=round(later.administrative * (1 + (ratio - 1) / 2)),
             appeals=round(later.appeals * (1 + (ratio - 1) / 2)),
         )
-    missing_years = [y for y in years if y > LAST_YEAR]
-    if missing_years:
-        raise ValueError(f"the demo covers full years up to {LAST_YEAR}, not {missing_years}")
+    # No seed gives a year after 2025: later years (the running one included) repeat 2025's
+    # volumes, an assumption docs/demo.md states.
+    held = [y for y in years if y > LAST_YEAR]
+    for year in held:
+        volumes[year] = volumes[LAST_YEAR]
+    if held:
+        sources["after_2025"] = f"assumed: {', '.join(map(str, held))} held at 2025's volumes"
     return Calibration(
         years={y: volumes[y] for y in sorted(years)},
         drunk_drivers=round(drunk),

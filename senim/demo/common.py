@@ -17,7 +17,11 @@ LOCAL_ZONE = zoneinfo.ZoneInfo("Asia/Almaty")
 # rebuilding with another --seed changes the events but never leaves stale territory behind.
 TERRITORY_SEED = 20250101
 # Bump when the generator changes, so an existing build is not mistaken for the current one.
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
+# The live feed (`senim demo_feed`) owns the calls of the last four weeks, from a local midnight:
+# the expected load of today compares it with the same weekday of the weeks before, and needs
+# whole days to do so. The register's history stops there for the live channels.
+LIVE_WINDOW_DAYS = 28
 
 
 def rng_for(seed: int, *names: str | int) -> np.random.Generator:
@@ -49,6 +53,17 @@ def local_midnight(year: int) -> np.datetime64:
     return np.datetime64(f"{year}-01-01T00:00:00", "s")
 
 
+def live_window_start(now: dt.datetime) -> dt.datetime:
+    """Local midnight four weeks before `now`'s day (aware): where the live feed's calls begin."""
+    first_day = now.astimezone(LOCAL_ZONE).date() - dt.timedelta(days=LIVE_WINDOW_DAYS)
+    return dt.datetime.combine(first_day, dt.time.min, tzinfo=LOCAL_ZONE)
+
+
+def to_utc64(moment: dt.datetime) -> np.datetime64:
+    """An aware datetime as the naive UTC datetime64[s] the column builders use."""
+    return np.datetime64(moment.astimezone(dt.UTC).replace(tzinfo=None), "s")
+
+
 def local_to_utc(local: np.ndarray) -> np.ndarray:
     """Naive local wall-clock datetime64[s] → naive UTC datetime64[s], zone Asia/Almaty.
 
@@ -61,6 +76,16 @@ def local_to_utc(local: np.ndarray) -> np.ndarray:
     unique, inverse = np.unique(days, return_inverse=True)
     offsets = np.array([_offset_seconds(str(d)) for d in unique], dtype=np.int64)
     return local - offsets[inverse].astype("timedelta64[s]")
+
+
+def utc_to_local(utc: np.ndarray) -> np.ndarray:
+    """Naive UTC datetime64[s] → naive local wall-clock datetime64[s] (offset of the UTC day)."""
+    utc = np.asarray(utc, dtype="datetime64[s]")
+    if utc.size == 0:
+        return utc
+    unique, inverse = np.unique(utc.astype("datetime64[D]"), return_inverse=True)
+    offsets = np.array([_offset_seconds(str(d)) for d in unique], dtype=np.int64)
+    return utc + offsets[inverse].astype("timedelta64[s]")
 
 
 def _offset_seconds(day: str) -> int:

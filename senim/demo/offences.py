@@ -18,7 +18,7 @@ from senim.core.models import District, Region, RegionKind
 from senim.demo.articles import ArticleBook, registration_delay_seconds, statuses
 from senim.demo.calibration import ADMINISTRATIVE_SAMPLE, Calibration
 from senim.demo.cities import CityModel
-from senim.demo.common import largest_remainder, local_midnight, local_to_utc, rng_for
+from senim.demo.common import largest_remainder, local_midnight, local_to_utc, rng_for, to_utc64
 from senim.demo.process import hourly_profile, simulate
 
 Columns = dict[str, np.ndarray]
@@ -177,8 +177,11 @@ def generate(
     book: ArticleBook,
     shares: dict[int, dict[int, float]],
     models: list[CityModel],
+    until: dt.datetime | None = None,
 ) -> Columns:
-    """Every offence: cities from their processes, then the oblasts, then administrative ones."""
+    """Every offence: cities from their processes, then the oblasts, then administrative ones.
+
+    The register stands as at the end of the last year, or at `until` if that comes first."""
     parts = [city_offences(seed, m, cal, book) for m in models]
     city_ids = {m.region_id for m in models}
     places = region_places()
@@ -239,6 +242,8 @@ def generate(
     # The register as it stood at the cut-off: an offence committed on the last evening but
     # registered after midnight is not in it yet.
     cutoff = local_to_utc(np.array([local_midnight(max(years) + 1)]))[0]
+    if until is not None:
+        cutoff = min(cutoff, to_utc64(until))
     return _subset(cols, cols["registered_at"] < cutoff)
 
 

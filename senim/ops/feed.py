@@ -23,10 +23,17 @@ from django.utils import timezone
 
 from senim.core.errors import UseCaseError
 from senim.core.models import District, Region, Role, User
-from senim.demo.appeals import CATEGORIES, CATEGORY_P, CHANNEL_P, CHANNELS, DISPATCHED
+from senim.demo.appeals import (
+    CATEGORIES,
+    CATEGORY_P,
+    CHANNEL_P,
+    CHANNELS,
+    DISPATCHED,
+    LIVE_CHANNELS,
+)
 from senim.demo.calibration import ASSUMED_APPEALS_2025
 from senim.demo.cities import population_2025
-from senim.demo.common import DEMO_CITY
+from senim.demo.common import DEMO_CITY, live_window_start
 from senim.ops import alerts, services
 from senim.ops.demo_data import FEED_SOURCE
 from senim.ops.intake import intake, place_key
@@ -37,9 +44,6 @@ log = logging.getLogger(__name__)
 FEED_USER = "demo-feed"
 PER_DAY = ASSUMED_APPEALS_2025 / 365.0  # the demo's assumed national volume (docs/demo.md)
 CITY_BOOST = 5.0  # the demo city calls more than its share, so its queue visibly moves
-# Four weeks of history from a local midnight: the expected load of today compares it with the
-# same weekday of the weeks before, and needs whole days to do so.
-HISTORY_DAYS = 28
 # Grades of the calls that send a unit: an assumed mix (no seed gives one).
 UNIT_GRADES = (("emergency", 0.2), ("urgent", 0.65), ("scheduled", 0.15))
 # An hour-of-day profile of calls (relative), quiet at night, busiest in the evening: assumed.
@@ -48,7 +52,6 @@ HOURLY = np.array(
 )
 CATEGORY_PROB = np.array([p if p is not None else 0.02 for p in CATEGORY_P], dtype=float)
 CATEGORY_PROB /= CATEGORY_PROB.sum()
-LIVE_CHANNELS = ("call_102", "app_video_102", "telegram", "sos_button")
 LIVE_CHANNEL_P = np.array([CHANNEL_P[CHANNELS.index(c)] for c in LIVE_CHANNELS])
 LIVE_CHANNEL_P /= LIVE_CHANNEL_P.sum()
 
@@ -140,8 +143,7 @@ def catch_up(*, now: dt.datetime, rng: np.random.Generator, places: Places) -> i
     latest: dt.datetime | None = Appeal.objects.filter(source_system=FEED_SOURCE).aggregate(
         m=Max("received_at")
     )["m"]
-    first_day = timezone.localdate(now) - dt.timedelta(days=HISTORY_DAYS)
-    earliest = timezone.make_aware(dt.datetime.combine(first_day, dt.time.min))
+    earliest = live_window_start(now)
     start = max(latest or earliest, earliest)
     hours = (now - start).total_seconds() / 3600.0 - 1.0  # the last hour is the live feed's
     n = int(PER_DAY * hours / 24.0)

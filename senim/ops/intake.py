@@ -36,6 +36,7 @@ from senim.core.scope import scope_level
 from senim.core.text import clean_text
 from senim.register import events
 from senim.register.models import (
+    WRITTEN_PRIORITY,
     AnswerTerm,
     Appeal,
     AppealCategory,
@@ -47,8 +48,6 @@ from senim.register.models import (
 MAX_BATCH = 500
 HISTORY = dt.timedelta(days=365)
 FUTURE_SKEW = dt.timedelta(minutes=5)
-# Written appeals wait behind every graded call in the queue; their clock is the legal term.
-WRITTEN_PRIORITY = 100
 FIELDS = (
     "source_system",
     "external_id",

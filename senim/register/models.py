@@ -48,6 +48,8 @@ class AppealStatus(models.TextChoices):
 # is dispatched, en route or on scene; recalling it sends the call back to the graded queue.
 # Transferring to another district keeps the call open there (it is received again); handing it
 # to another service (ambulance, fire, gas) ends it here as "transferred".
+# Written appeals wait behind every graded call in the queue; their clock is the legal term.
+WRITTEN_PRIORITY = 100
 OPEN_APPEAL_STATUSES = frozenset({"received", "graded", "dispatched", "en_route", "on_scene"})
 WITH_UNIT = frozenset({"dispatched", "en_route", "on_scene"})
 APPEAL_TRANSITIONS: dict[str, frozenset[str]] = {
