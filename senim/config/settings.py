@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "senim.demo",
     "senim.analysis",
     "senim.ops",
+    "senim.prevention",
     "senim.oversight",
     "senim.safeguards",  # after oversight: its demo uses the NPM register's facilities
     "senim.trust",

@@ -113,3 +113,19 @@ def locator() -> Locator:
 def reset_locator() -> None:
     """Call after territory changes (tests, reference reloads)."""
     locator.cache_clear()
+
+
+def place_key(lat: float | None, lon: float | None) -> int | None:
+    """A ~55 m × 40 m cell of the place: calls and records at one address share it (GPS noise
+    aside). The operational centres' repeat warnings and the prevention's addresses use it."""
+    if lat is None or lon is None:
+        return None
+    return round(lat * 2000) * 1_000_000 + round((lon + 180.0) * 2000)
+
+
+def place_keys(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    """`place_key` of many points at once (numpy rounds half to even like Python's round)."""
+    lat, lon = np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)
+    return np.round(lat * 2000).astype(np.int64) * 1_000_000 + np.round(
+        (lon + 180.0) * 2000
+    ).astype(np.int64)

@@ -26,6 +26,7 @@ class Perm:
     DISPATCH = "ops.dispatch"  # grade, dispatch, transfer and close calls; move units
     INTAKE = "ops.intake"  # send appeals from a channel (102, app, Telegram, SOS, terminals)
     REFERENCE = "ops.reference"  # grades, response targets, answer terms and holidays
+    PREVENTION = "prevention.work"  # the sector's page, preventive register, DV assessments
     SAFEGUARDS = "safeguards.view"
     TRUST = "trust.view"
     OVERSIGHT = "oversight.view"
@@ -35,7 +36,7 @@ _EVERYONE = {Perm.INDICATORS, Perm.ANALYSIS, Perm.SAFEGUARDS}
 PERMISSIONS: dict[str, frozenset[str]] = {
     Role.NATIONAL_ANALYST: frozenset(_EVERYONE | {Perm.REGISTER, Perm.QUEUE, Perm.TRUST}),
     Role.REGIONAL_ANALYST: frozenset(_EVERYONE | {Perm.REGISTER, Perm.QUEUE, Perm.TRUST}),
-    Role.DISTRICT_INSPECTOR: frozenset(_EVERYONE | {Perm.REGISTER, Perm.PERSONS}),
+    Role.DISTRICT_INSPECTOR: frozenset(_EVERYONE | {Perm.REGISTER, Perm.PERSONS, Perm.PREVENTION}),
     Role.DUTY_OFFICER: frozenset(
         _EVERYONE | {Perm.REGISTER, Perm.PERSONS, Perm.QUEUE, Perm.DISPATCH, Perm.INTAKE}
     ),
@@ -50,6 +51,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.DISPATCH,
             Perm.INTAKE,
             Perm.REFERENCE,
+            Perm.PREVENTION,
             Perm.TRUST,
             Perm.OVERSIGHT,
         }
@@ -62,7 +64,7 @@ LANDING: dict[str, str] = {
     Role.DUTY_OFFICER: "ops-queue",
     Role.NATIONAL_ANALYST: "indicators",
     Role.REGIONAL_ANALYST: "indicators",
-    Role.DISTRICT_INSPECTOR: "register-appeals",
+    Role.DISTRICT_INSPECTOR: "prevention-home",
     Role.PROSECUTOR: "safeguards-custody",
     Role.NPM_MONITOR: "npm-home",
     Role.ADMINISTRATOR: "ops-reference",
@@ -98,6 +100,7 @@ class MenuItem:
 MENU = (
     MenuItem(Perm.REGISTER, "register-appeals", _("Register"), ("register-",)),
     MenuItem(Perm.QUEUE, "ops-queue", _("Operational centre"), ("ops-",)),
+    MenuItem(Perm.PREVENTION, "prevention-home", _("Prevention"), ("prevention-",)),
     MenuItem(Perm.INDICATORS, "indicators", _("Crime indicators"), ("indicators",)),
     MenuItem(Perm.ANALYSIS, "analysis-hotspots", _("Analytics centre"), ("analysis-",)),
     MenuItem(Perm.SAFEGUARDS, "safeguards-custody", _("Safeguards"), ("safeguards-",)),

@@ -19,7 +19,7 @@ from django.apps import apps
 from django.core.cache import cache
 from django.db import transaction
 
-from senim.core.geo import reset_locator
+from senim.core.geo import place_keys, reset_locator
 from senim.core.models import Unit
 from senim.demo import appeals as appeal_gen
 from senim.demo import db
@@ -266,6 +266,8 @@ def _write_appeals(cols: offence_gen.Columns) -> None:
             "priority": cols["priority"],
             "lat": cols["lat"],
             "lon": cols["lon"],
+            # The address cell of repeat-call warnings and the prevention's addresses.
+            "place_key": place_keys(cols["lat"], cols["lon"]),
             "region_id": cols["region_id"],
             "district_id": cols["district_id"],
             "sector_id": cols["sector_id"],

@@ -22,6 +22,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from senim.core.errors import UseCaseError
+from senim.core.geo import place_key
 from senim.core.models import District, Region, Role, User
 from senim.demo.appeals import (
     CATEGORIES,
@@ -36,7 +37,7 @@ from senim.demo.cities import population_2025
 from senim.demo.common import DEMO_CITY, live_window_start
 from senim.ops import alerts, services
 from senim.ops.demo_data import FEED_SOURCE
-from senim.ops.intake import intake, place_key
+from senim.ops.intake import intake
 from senim.ops.targets import area_of, target_for
 from senim.register.models import Appeal, Grade
 

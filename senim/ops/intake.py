@@ -29,11 +29,12 @@ from django.utils.translation import gettext as _
 from senim.core import audit
 from senim.core.calendar import legal_deadline
 from senim.core.errors import Invalid
-from senim.core.geo import locator
+from senim.core.geo import locator, place_key
 from senim.core.iin import iin_hash, is_valid_iin
 from senim.core.models import District, Person, Region, User
 from senim.core.scope import scope_level
 from senim.core.text import clean_text
+from senim.prevention.selectors import dv_warnings
 from senim.register import events
 from senim.register.models import (
     WRITTEN_PRIORITY,
@@ -64,13 +65,6 @@ FIELDS = (
     "address",
 )
 _PHONE = re.compile(r"^\+?\d{10,15}$")
-
-
-def place_key(lat: float | None, lon: float | None) -> int | None:
-    """A ~55 m × 40 m cell of the place: calls at one address share it (GPS noise aside)."""
-    if lat is None or lon is None:
-        return None
-    return round(lat * 2000) * 1_000_000 + round((lon + 180.0) * 2000)
 
 
 @dataclass
@@ -261,6 +255,11 @@ def _warnings(calls: list[_Clean]) -> dict[int, dict[str, int]]:
     for c in calls:
         if c.victim_hash:
             out[c.index]["victim"] = _victim(c)
+    # A high domestic-violence risk assessed at the address (the inspector's, senim.prevention).
+    risks = dv_warnings((c.values.get("place_key") for c in calls), at=until)
+    for c in calls:
+        if risk := risks.get(c.values.get("place_key") or 0):
+            out[c.index]["dv"] = risk["assessment"]
     return out
 
 

@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from senim.core.geo import place_key
 from senim.core.iin import iin_hash
 from senim.core.models import Holiday, Person
-from senim.ops.intake import intake, place_key
+from senim.ops.intake import intake
 from senim.register.models import Appeal, AppealEvent, Offence, OffenceParty
 from tests.ops.conftest import World
 

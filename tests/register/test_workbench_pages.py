@@ -37,7 +37,7 @@ def test_the_urls_have_their_names() -> None:
     assert reverse("register-offences") == OFFENCES
     assert reverse("register-offence", args=[7]) == "/register/offences/7/"
     assert MENU[0].url_name == "register-appeals"
-    assert landing(User(role="district_inspector")) == "register-appeals"
+    assert landing(User(role="district_inspector")) == "prevention-home"
 
 
 def test_the_list_shows_labels_never_codes_and_links_each_record(

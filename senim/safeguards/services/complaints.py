@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from senim.core import audit
 from senim.core.models import Facility, Officer, Region, Unit, User
+from senim.core.people import person_from, save_person
 from senim.core.scope import allowed_region_ids
 from senim.safeguards import conf, rules
 from senim.safeguards.access import COMPLAINT_READ, COMPLAINT_WRITE, allowed
@@ -30,9 +31,7 @@ from senim.safeguards.services.common import (
     check_territory,
     in_scope,
     label,
-    person_from,
     require,
-    save_person,
 )
 
 STEPS = ("registered", "forensic", "video", "outcome")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from senim.core import audit
 from senim.core.models import Region, User
+from senim.core.people import person_from, save_person
 from senim.core.scope import allowed_region_ids
 from senim.safeguards import rules
 from senim.safeguards.access import CUSTODY_READ, CUSTODY_WRITE
@@ -23,9 +24,7 @@ from senim.safeguards.services.common import (
     facility_for_write,
     in_scope,
     label,
-    person_from,
     require,
-    save_person,
 )
 
 FLAGS = ("prosecutor_notice_in_writing", "lawyer_present", "injuries_recorded")

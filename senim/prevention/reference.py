@@ -1,0 +1,42 @@
+"""The prevention's reference data as shipped (senim/prevention/data/*.csv), where missing.
+
+An administrator's edits stay: rows are only added for codes not yet present.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from senim.core.reference import read_csv, seed_missing
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def load() -> None:
+    from senim.prevention.models import DvRiskItem, DvRiskLevel, PreventiveCategory
+
+    seed_missing(
+        PreventiveCategory,
+        (
+            {**r, "contact_every_days": int(r["contact_every_days"])}
+            for r in read_csv(DATA / "categories.csv")
+        ),
+        key="code",
+    )
+    seed_missing(
+        DvRiskItem,
+        (
+            {**r, "weight": int(r["weight"]), "position": n}
+            for n, r in enumerate(read_csv(DATA / "dv_items.csv"), start=1)
+        ),
+        key="code",
+    )
+    seed_missing(
+        DvRiskLevel,
+        ({**r, "min_score": int(r["min_score"])} for r in read_csv(DATA / "dv_levels.csv")),
+        key="code",
+    )
+
+
+def load_after_migrate(**kwargs: object) -> None:
+    load()

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from senim.prevention import views
+
+urlpatterns = [
+    path("", views.home, name="prevention-home"),
+    path("sectors/<str:code>/", views.sector_page, name="prevention-sector"),
+    path("register/", views.supervision_list, name="prevention-register"),
+    path("register/new/", views.supervision_new, name="prevention-register-new"),
+    path("register/<int:pk>/", views.supervision_page, name="prevention-supervision"),
+    path("dv/", views.dv_list, name="prevention-dv-list"),
+    path("dv/new/", views.dv_new, name="prevention-dv-new"),
+    path("dv/<int:pk>/", views.dv_page, name="prevention-dv"),
+]

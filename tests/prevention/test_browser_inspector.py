@@ -1,0 +1,117 @@
+"""A district inspector works their sector in a real headless Chromium.
+
+Signs in and lands on the sector's page (its map drawn), puts a person on the preventive register
+through the form (a wrong IIN first: the error, nothing stored), records the contact that is
+due, assesses a domestic-violence risk that comes out high; then a call from that address shows
+the warning in the district duty officer's queue.
+
+With SENIM_DOC_SCREENSHOTS=1 the screenshots of docs/prevention.md are written to docs/img/.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from senim.ops.intake import intake
+from senim.prevention.models import DvAssessment, Supervision
+from tests.prevention.conftest import Place, dv_form, person_form
+from tests.web.test_browser_drilldown import CHROMIUM
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed"),
+]
+DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
+SEVERE = {"weapon", "strangulation", "threat_to_kill", "escalating"}
+
+
+def _shot(page: Any, tmp_path: Path, name: str) -> None:
+    folder = DOCS_IMG if os.environ.get("SENIM_DOC_SCREENSHOTS") else tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"prevention-{name}.png"), full_page=True)
+
+
+def _sign_in(page: Any, base: str, username: str) -> None:
+    page.goto(f"{base}/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", "secret-pass-1")
+    page.click("form.form button[type=submit]")
+
+
+def test_an_inspector_works_the_sector_and_a_high_risk_reaches_the_queue(
+    page: Any, live_server: Any, place: Place, tmp_path: Path
+) -> None:
+    base = live_server.url
+    _sign_in(page, base, place.inspector.username)
+    page.wait_for_url(f"**/prevention/sectors/{place.s1.code}/")
+    page.wait_for_selector("#prevention-map[data-rendered=true]")
+    assert page.inner_text("#kpi-supervised") == "0"
+
+    # The register's form: a wrong IIN is refused by name, the rest of the input kept.
+    page.click("text=Put a person on the register")
+    form = person_form(place)
+    page.select_option("select[name=category]", form["category"])
+    for name in ("basis", "started_on", "ends_on", "address", "lat", "lon"):
+        page.fill(f"[name={name}]", form[name])
+    page.fill("[name=iin]", "900101300018")
+    _shot(page, tmp_path, "register-form")
+    page.click("#supervision-form button[type=submit]")
+    page.wait_for_selector(".alert--error[data-field=iin]")
+    assert not Supervision.objects.exists()
+    assert page.input_value("[name=address]") == form["address"]
+    page.fill("[name=iin]", form["iin"])
+    page.click("#supervision-form button[type=submit]")
+    page.wait_for_selector("#contacts")
+    supervision = Supervision.objects.get()
+
+    # The contact owed today, recorded from the person's page.
+    page.select_option("#contact-form select[name=kind]", "home_visit")
+    page.select_option("#contact-form select[name=outcome]", "met")
+    page.fill("#contact-form [name=note]", "At home, works at the market.")
+    page.click("#contact-form button[type=submit]")
+    page.wait_for_selector("#contacts >> text=met, no violation")
+    _shot(page, tmp_path, "person")
+    assert supervision.contacts.filter(done_at__isnull=False).count() == 1
+
+    # A domestic-violence risk that comes out high.
+    page.goto(f"{base}/prevention/dv/new/")
+    answers = dv_form(place, SEVERE)
+    page.fill("#dv-form [name=address]", answers["address"])
+    page.fill("#dv-form [name=lat]", answers["lat"])
+    page.fill("#dv-form [name=lon]", answers["lon"])
+    for key, value in answers.items():
+        if key.startswith("item_"):
+            page.check(f"input[name={key}][value={value}]")
+    _shot(page, tmp_path, "dv-form")
+    page.click("#dv-form button[type=submit]")
+    page.wait_for_selector("#dv-level")
+    assert page.inner_text("#dv-level") == "High"
+    assert DvAssessment.objects.get().level.code == "high"
+    page.goto(f"{base}/prevention/sectors/{place.s1.code}/")
+    page.wait_for_selector("#prevention-map[data-rendered=true]")
+    assert page.inner_text("#kpi-supervised") == "1"
+    assert "7 Dostyk avenue" in page.inner_text("#risks")
+    _shot(page, tmp_path, "sector")
+
+    # Where calls are handled: a call from the address carries the warning.
+    intake(
+        user=place.duty,
+        rows=[
+            {
+                "source_system": "102",
+                "external_id": "FROM-THE-ADDRESS",
+                "channel": "call_102",
+                "category": "domestic_conflict",
+                "lat": float(answers["lat"]),
+                "lon": float(answers["lon"]),
+            }
+        ],
+    )
+    page.context.clear_cookies()
+    _sign_in(page, base, place.duty.username)
+    page.wait_for_url(f"{base}/ops/**")
+    page.wait_for_selector("#queue-table [data-warning=dv]")
