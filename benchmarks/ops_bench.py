@@ -41,6 +41,7 @@ import itertools
 import json
 import os
 import random
+import secrets
 import signal
 import socket
 import statistics
@@ -244,7 +245,14 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def gunicorn(server: Server, port: int, app: str) -> Iterator[subprocess.Popen[bytes]]:
-    env = dict(os.environ, SENIM_DEBUG="0", SENIM_LOG_LEVEL="WARNING")
+    env = dict(
+        os.environ,
+        SENIM_DEBUG="0",
+        SENIM_LOG_LEVEL="WARNING",
+        # Debug off needs real keys (senim/config/keys.py); throwaway ones for the run.
+        SENIM_SECRET_KEY=secrets.token_urlsafe(48),
+        SENIM_PII_KEY=os.environ.get("SENIM_PII_KEY") or secrets.token_urlsafe(48),
+    )
     log = open(f"/tmp/ops-bench-gunicorn-{port}.log", "wb")  # noqa: SIM115
     proc = subprocess.Popen(server.argv(port, app), cwd=ROOT, env=env, stdout=log, stderr=log)
     try:

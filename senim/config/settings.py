@@ -8,6 +8,7 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 from senim.config.env import env_bool, env_list, env_str
+from senim.config.keys import DEV_PII_KEY, DEV_SECRET_KEY
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PROJECT_DIR = BASE_DIR.parent
@@ -16,10 +17,10 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("SENIM_DEBUG", False)
 # The development fallback key is only acceptable with DEBUG on; production must set its own.
-SECRET_KEY = env_str("SENIM_SECRET_KEY", "dev-only-insecure-secret-key-change-me")
+SECRET_KEY = env_str("SENIM_SECRET_KEY", DEV_SECRET_KEY)
 # A separate key for keyed hashes of personal identifiers (IIN): rotating the web secret
 # must not break the linking of people across records.
-PII_HASH_KEY = env_str("SENIM_PII_KEY", "dev-only-pii-key-change-me")
+PII_HASH_KEY = env_str("SENIM_PII_KEY", DEV_PII_KEY)
 ALLOWED_HOSTS = env_list("SENIM_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("SENIM_CSRF_TRUSTED_ORIGINS", "")
 
