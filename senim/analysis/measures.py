@@ -19,7 +19,7 @@ from scipy.spatial import cKDTree
 from senim.analysis.areas import Area, last_day, resolve
 from senim.analysis.params import AnalysisError, NoData
 from senim.analysis.plane import located
-from senim.analytics.evaluation import Verdict, evaluate
+from senim.analytics.evaluation import Circle, Verdict, area_masks, evaluate
 from senim.analytics.grid import Projection
 from senim.core.models import District, User
 from senim.register.services import OffenceEvents, offence_events
@@ -169,21 +169,9 @@ def ring_mask(
     return ring
 
 
-def evaluate_measure(
-    *,
-    user: User,
-    target: str,
-    control: str,
-    start: dt.date | None,
-    end: dt.date | None,
-    kinds: tuple[str, ...] = (),
-    ring_m: float = 500.0,
-    before_days: int | None = None,
-) -> Evaluation:
-    target_area = _district(user, target, "target")
-    control_area = _district(user, control, "control")
-    if target_area.district == control_area.district:
-        raise AnalysisError("control", _("The control must be another district than the target."))
+def _check_period(
+    start: dt.date | None, end: dt.date | None, ring_m: float, before_days: int | None
+) -> None:
     if start is None:
         raise AnalysisError("start", _("Give the day the measure started."))
     if end is None:
@@ -200,6 +188,57 @@ def evaluate_measure(
         raise AnalysisError(
             "before_days", _("Must be between %(low)s and %(high)s.") % {"low": 7, "high": 1098}
         )
+
+
+def judge(
+    days: np.ndarray,
+    in_target: np.ndarray,
+    in_control: np.ndarray,
+    ring: np.ndarray | None,
+    *,
+    start: dt.date,
+    end: dt.date,
+    before: int,
+    history_from: dt.date,
+    peers: list[int] | None,
+) -> Verdict:
+    """The one evaluation of a measure: the masks of the target, the control and the ring over the
+    events' local days, whatever the areas are (districts here, circles for a problem case)."""
+    history_start = max(history_from, days.min().astype(dt.date))
+    before_start = start - dt.timedelta(days=before)
+    try:
+        return evaluate(
+            days,
+            target=in_target,
+            control=in_control,
+            ring=ring,
+            start=start,
+            end=end,
+            before_days=before,
+            history_start=min(history_start, before_start),
+            peers=peers,
+        )
+    except ValueError as error:
+        raise AnalysisError("start", str(error)) from None
+
+
+def evaluate_measure(
+    *,
+    user: User,
+    target: str,
+    control: str,
+    start: dt.date | None,
+    end: dt.date | None,
+    kinds: tuple[str, ...] = (),
+    ring_m: float = 500.0,
+    before_days: int | None = None,
+) -> Evaluation:
+    target_area = _district(user, target, "target")
+    control_area = _district(user, control, "control")
+    if target_area.district == control_area.district:
+        raise AnalysisError("control", _("The control must be another district than the target."))
+    _check_period(start, end, ring_m, before_days)
+    assert start is not None and end is not None
     data_end = min(last_day(user, target_area), last_day(user, control_area))
     if end > data_end:
         raise AnalysisError(
@@ -227,21 +266,17 @@ def evaluate_measure(
         .exclude(id=target_area.district_id or 0)
         .values_list("pk", flat=True)
     ]
-    history_start = max(history_from, days.min().astype(dt.date))
-    try:
-        verdict = evaluate(
-            days,
-            target=in_target,
-            control=in_control,
-            ring=ring,
-            start=start,
-            end=end,
-            before_days=before,
-            history_start=min(history_start, before_start),
-            peers=peers,
-        )
-    except ValueError as error:
-        raise AnalysisError("start", str(error)) from None
+    verdict = judge(
+        days,
+        in_target,
+        in_control,
+        ring,
+        start=start,
+        end=end,
+        before=before,
+        history_from=history_from,
+        peers=peers,
+    )
     return Evaluation(
         target=target_area,
         control=control_area,
@@ -252,3 +287,84 @@ def evaluate_measure(
         verdict=verdict,
         n_events=int(in_target.sum() + in_control.sum()),
     )
+
+
+@dataclass(frozen=True)
+class Place:
+    """A circle on the ground: (lat, lon) and a radius in metres."""
+
+    lat: float
+    lon: float
+    radius_m: float
+
+
+def evaluate_places(
+    *,
+    user: User,
+    region_id: int,
+    district_id: int,
+    target: Place,
+    control: Place,
+    start: dt.date | None,
+    end: dt.date | None,
+    kinds: tuple[str, ...] = (),
+    ring_m: float = 200.0,
+    before_days: int | None = None,
+) -> tuple[Verdict, int]:
+    """The same evaluation for a circular target (a problem case's place) against a circular
+    control of the same district, with the ring `ring_m` around the target; the user's scope
+    bounds the events (an inspector's are their sector's). Returns the verdict and the events."""
+    _check_period(start, end, ring_m, before_days)
+    assert start is not None and end is not None
+    district = District.objects.select_related("region").get(pk=district_id)
+    data_end = last_day(user, Area(region=district.region, district=district))
+    if end > data_end:
+        raise AnalysisError(
+            "end",
+            _("The data end on %(day)s: the after period cannot go beyond it.")
+            % {"day": data_end.isoformat()},
+        )
+    before = before_days or (end - start).days + 1
+    history_from = start - dt.timedelta(days=before + HISTORY_YEARS * 365)
+    events = offence_events(
+        user=user,
+        region_id=region_id,
+        district_id=district_id,
+        date_from=history_from,
+        date_to=end + dt.timedelta(days=1),
+        kinds=list(kinds) or None,
+    )
+    ok = located(events.lat, events.lon)
+    if not ok.any():
+        raise NoData("target", _("No offences in these districts and period."))
+    projection = Projection(lon0=target.lon, lat0=target.lat)
+    x, y = projection.forward(
+        np.where(ok, events.lon, target.lon), np.where(ok, events.lat, target.lat)
+    )
+    far = 1e9  # events without coordinates lie in no area
+    x, y = np.where(ok, x, far), np.where(ok, y, far)
+    cx, cy = projection.forward(np.array([control.lon]), np.array([control.lat]))
+    try:
+        masks = area_masks(
+            x,
+            y,
+            target=Circle(0.0, 0.0, target.radius_m),
+            control=Circle(float(cx[0]), float(cy[0]), control.radius_m),
+            ring_m=ring_m if ring_m > 0 else None,
+        )
+    except ValueError:
+        raise AnalysisError(
+            "control", _("The control area overlaps the target or the ring around it.")
+        ) from None
+    verdict = judge(
+        events.t_local.astype("datetime64[D]"),
+        masks.target,
+        masks.control,
+        masks.ring,
+        start=start,
+        end=end,
+        before=before,
+        history_from=history_from,
+        peers=None,
+    )
+    return verdict, int(masks.target.sum() + masks.control.sum())

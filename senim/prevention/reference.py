@@ -13,7 +13,12 @@ DATA = Path(__file__).resolve().parent / "data"
 
 
 def load() -> None:
-    from senim.prevention.models import DvRiskItem, DvRiskLevel, PreventiveCategory
+    from senim.prevention.models import (
+        ChecklistQuestion,
+        DvRiskItem,
+        DvRiskLevel,
+        PreventiveCategory,
+    )
 
     seed_missing(
         PreventiveCategory,
@@ -34,6 +39,16 @@ def load() -> None:
     seed_missing(
         DvRiskLevel,
         ({**r, "min_score": int(r["min_score"])} for r in read_csv(DATA / "dv_levels.csv")),
+        key="code",
+    )
+
+    # The SARA checklist of seed 001 (ch. 4, about lines 2003-2070), paraphrased in kk/ru/en.
+    seed_missing(
+        ChecklistQuestion,
+        (
+            {**r, "position": n}
+            for n, r in enumerate(read_csv(DATA / "sara_checklist.csv"), start=1)
+        ),
         key="code",
     )
 

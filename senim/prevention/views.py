@@ -14,23 +14,32 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from senim.analysis import measures
 from senim.core import audit
 from senim.core.errors import UseCaseError
 from senim.core.models import User
 from senim.core.permissions import Perm, can
-from senim.prevention import selectors, services
+from senim.prevention import sara, selectors, services
 from senim.prevention.models import (
+    CONTROLLER,
+    STAGES,
+    ChecklistQuestion,
     ContactKind,
     ContactOutcome,
     DvRiskItem,
     DvRiskLevel,
     EndReason,
+    Origin,
     PreventiveCategory,
+    Side,
+    Stage,
     SupervisionStatus,
+    TaskOwner,
 )
 from senim.register.models import AppealCategory, OffenceKind
 
@@ -122,6 +131,8 @@ def sector_page(request: HttpRequest, code: str) -> HttpResponse:
             "points": points,
         },
         "escalation_calls": selectors.ESCALATION_CALLS,
+        "problems": list(sara.problems(user).filter(sector=sector).exclude(stage="closed")[:50]),
+        "suggestions": sara.suggestions(user, sector, now=now),
     }
     return render(request, "prevention/sector.html", context)
 
@@ -347,4 +358,159 @@ def dv_page(request: HttpRequest, pk: int) -> HttpResponse:
                 "points": [],
             },
         },
+    )
+
+
+# --- problem cases (SARA) ---------------------------------------------------------------------
+
+
+@login_required
+def problem_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not can(user, Perm.PREVENTION):
+        return _refuse(request)
+    stage = request.GET.get("stage", "")
+    qs = sara.problems(user)
+    if stage in Stage.values:
+        qs = qs.filter(stage=stage)
+    page = Paginator(qs, PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "prevention/problems.html",
+        {"tab": "problems", "page": page, "stages": Stage.choices, "stage": stage},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def problem_new(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not can(user, Perm.PREVENTION):
+        return _refuse(request)
+    form: dict[str, Any] = request.POST.dict() if request.method == "POST" else {}
+    for name in ("sector", "origin", "lat", "lon", "title"):
+        if name not in form and request.GET.get(name):
+            form[name] = request.GET[name][:200]
+    form.setdefault("sector", _own_sector(user))
+    form.setdefault("radius_m", "150")
+    error = None
+    if request.method == "POST":
+        try:
+            problem = sara.problem_open(user=user, form=request.POST)
+        except UseCaseError as exc:
+            error = _error(exc)
+        else:
+            return redirect("prevention-problem", pk=problem.pk)
+    return render(
+        request,
+        "prevention/problem_form.html",
+        {
+            "tab": "problems",
+            "form": form,
+            "error": error,
+            "origins": Origin.choices,
+            "sectors": _sector_choices(user),
+        },
+        status=error["status"] if error else 200,
+    )
+
+
+PROBLEM_ACTIONS = {
+    "confirm": lambda user, pk, post: sara.confirm_incidents(user=user, pk=pk, form=post),
+    "answer": lambda user, pk, post: sara.answer(user=user, pk=pk, form=post),
+    "triangle": lambda user, pk, post: sara.triangle_set(user=user, pk=pk, form=post),
+    "task": lambda user, pk, post: sara.task_add(user=user, pk=pk, form=post),
+    "task_close": lambda user, pk, post: sara.task_close(
+        user=user,
+        pk=pk,
+        task_id=int(post.get("task") or 0) if str(post.get("task") or "").isdigit() else 0,
+        status=str(post.get("status") or ""),
+    ),
+    "advance": lambda user, pk, post: sara.advance(user=user, pk=pk, form=post),
+    "assess": lambda user, pk, post: sara.assess(user=user, pk=pk, form=post),
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def problem_page(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    if not can(user, Perm.PREVENTION):
+        return _refuse(request)
+    error, status = None, 200
+    if request.method == "POST":
+        action = PROBLEM_ACTIONS.get(request.POST.get("action", ""))
+        if action is None:
+            raise Http404
+        try:
+            action(user, pk, request.POST)
+        except UseCaseError as exc:
+            error, status = _error(exc), exc.status
+        else:
+            anchor = request.POST.get("action", "")
+            return redirect(reverse("prevention-problem", args=[pk]) + f"#{anchor}")
+    problem = sara.problems(user).filter(pk=pk).first()
+    if problem is None:
+        raise Http404(_("No such problem case in your territory."))
+    reached = STAGES[: STAGES.index(problem.stage) + 1]
+    answers = {a.question_id: a.text for a in problem.answers.all()}
+    questions = [
+        (
+            stage,
+            label,
+            [(q, answers.get(q.pk, "")) for q in ChecklistQuestion.objects.filter(stage=stage)],
+        )
+        for stage, label in Stage.choices
+        if stage != "closed"
+    ]
+    triangle = {t.side: t for t in problem.triangle.all()}
+    incidents = list(problem.incidents.select_related("offence", "appeal")[:200])
+    return render(
+        request,
+        "prevention/problem.html",
+        {
+            "tab": "problems",
+            "p": problem,
+            "stages": [
+                (value, label, problem.stage_at(value) if value != "closed" else problem.closed_at)
+                for value, label in Stage.choices
+            ],
+            "reached": reached,
+            "questions": questions,
+            "sides": [
+                (side, label, CONTROLLER[side], triangle.get(side)) for side, label in Side.choices
+            ],
+            "incidents": incidents,
+            "confirmed": sum(1 for i in incidents if i.confirmed),
+            "tasks": list(problem.tasks.all()),
+            "owners": TaskOwner.choices,
+            "rubric": sara.rubric(problem),
+            "error": error,
+            "post": request.POST if error else {},
+            "today": timezone.localdate(),
+            "verdict_label": measures.verdict_label(problem.evaluation["verdict"])
+            if problem.evaluation
+            else "",
+            "caveats": [measures.caveat_text(c) for c in problem.evaluation.get("caveats", [])],
+            "control": problem.evaluation.get("control_point") or ["", ""],
+            "displacement": measures.interpretation_label(problem.evaluation["displacement"])
+            if problem.evaluation.get("displacement")
+            else "",
+            "map": {
+                "geojson": static("geo/kz_regions.geojson"),
+                "region": problem.sector.district.region.iso,
+                "centre": [problem.lon, problem.lat],
+                "centre_label": problem.title,
+                "points": [
+                    {
+                        "kind": "escalation",
+                        "name": i.record.external_id,
+                        "value": [i.record.lon, i.record.lat],
+                    }
+                    for i in incidents
+                    if i.confirmed and i.record.lat is not None
+                ],
+            },
+        },
+        status=status,
     )

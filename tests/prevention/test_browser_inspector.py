@@ -10,15 +10,17 @@ With SENIM_DOC_SCREENSHOTS=1 the screenshots of docs/prevention.md are written t
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from senim.ops.intake import intake
-from senim.prevention.models import DvAssessment, Supervision
-from tests.prevention.conftest import Place, dv_form, person_form
+from senim.prevention.models import DvAssessment, Problem, Supervision
+from tests.prevention.conftest import Place, dv_form, person_form, plant_offences
 from tests.web.test_browser_drilldown import CHROMIUM
 
 pytestmark = [
@@ -115,3 +117,75 @@ def test_an_inspector_works_the_sector_and_a_high_risk_reaches_the_queue(
     _sign_in(page, base, place.duty.username)
     page.wait_for_url(f"{base}/ops/**")
     page.wait_for_selector("#queue-table [data-warning=dv]")
+
+
+def test_an_inspector_takes_a_hot_spot_through_sara_to_the_verdict(
+    page: Any, live_server: Any, place: Place, tmp_path: Path
+) -> None:
+    start, control_lat, control_lon = plant_offences(place, background=600)
+    base = live_server.url
+    _sign_in(page, base, place.inspector.username)
+    page.wait_for_url(f"**/prevention/sectors/{place.s1.code}/")
+
+    # Scanning: the analytics centre's hot spot in the sector, suggested on the sector's page.
+    page.click("#suggestions li[data-origin=hot_spot] a")
+    page.wait_for_selector("#problem-form")
+    assert page.input_value("[name=lat]") and page.input_value("select[name=origin]") == "hot_spot"
+    page.fill("[name=title]", "Thefts at the bus stop")
+    page.fill("[name=description]", "Phones stolen from people waiting for the evening buses.")
+    # The inspector narrows the hot spot to the bus stop itself.
+    page.fill("[name=lat]", f"{place.d1.lat:.6f}")
+    page.fill("[name=lon]", f"{place.d1.lon:.6f}")
+    page.fill("[name=radius_m]", "150")
+    page.click("#problem-form button[type=submit]")
+    page.wait_for_selector("#incidents")
+    problem = Problem.objects.get()
+    assert problem.incidents.count() > 0 and problem.origin == "hot_spot"
+    for box in page.query_selector_all("#incidents input[type=checkbox]")[:10]:
+        box.check()
+    page.click("#confirm button[type=submit]")
+    page.wait_for_selector("#incidents input:checked")
+    page.click("#advance-button")
+
+    # Analysis: the crime triangle.
+    page.wait_for_selector("#triangle")
+    for side, text in (
+        ("offender", "Teenagers from the market"),
+        ("target", "Commuters"),
+        ("place", "Dark stop"),
+    ):
+        page.fill(f"[name={side}_description]", text)
+        page.fill(f"[name={side}_controller]", "Parents; the bus company; the akimat")
+    page.click("#triangle button[type=submit]")
+    page.wait_for_selector("[name=response_ends_on]")
+    ends = (timezone.localdate() + dt.timedelta(days=90)).isoformat()
+    page.fill("[name=response_ends_on]", ends)
+    page.click("#advance-button")
+
+    # Response: a task for a partner.
+    page.wait_for_selector("#task-form")
+    page.fill("#task-form [name=text]", "Light the bus stop")
+    page.select_option("#task-form [name=owner_kind]", "partner")
+    page.fill("#task-form [name=owner_name]", "Akimat, transport department")
+    page.fill("#task-form [name=due_on]", ends)
+    page.click("#task-form button[type=submit]")
+    page.wait_for_selector("#tasks >> text=Light the bus stop")
+    page.click("#advance-button")
+    page.wait_for_selector("#assess-form")
+
+    # Months later (the response began 120 days ago): before and after against a control.
+    Problem.objects.filter(pk=problem.pk).update(
+        scanning_at=start - dt.timedelta(days=40),
+        analysis_at=start - dt.timedelta(days=20),
+        response_at=start,
+    )
+    page.reload()
+    page.fill("#assess-form [name=lat]", f"{control_lat:.6f}")
+    page.fill("#assess-form [name=lon]", f"{control_lon:.6f}")
+    page.click("#assess-form button[type=submit]")
+    page.wait_for_selector("#verdict, .alert--error")
+    assert not page.query_selector(".alert--error"), page.inner_text(".alert--error")
+    _shot(page, tmp_path, "problem")
+    problem.refresh_from_db()
+    assert problem.evaluation["target"][0] > problem.evaluation["target"][1]
+    assert "Before:" in page.inner_text("#verdict")

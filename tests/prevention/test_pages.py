@@ -3,16 +3,18 @@ stored), record pages whose every opening is audited, and no page outside the te
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from senim.core.models import AuditEntry, User
 from senim.ops.intake import intake
 from senim.prevention import services
-from senim.prevention.models import DvAssessment, Supervision
-from tests.prevention.conftest import OTHER_IIN, Place, dv_form, person_form
+from senim.prevention.models import DvAssessment, Problem, Supervision
+from tests.prevention.conftest import OTHER_IIN, Place, dv_form, offence, person_form
 
 
 def _client(user: User) -> Client:
@@ -150,3 +152,40 @@ def test_the_duty_officer_sees_the_high_risk_warning_in_the_queue_and_on_the_cal
     assert 'data-warning="dv"' in queue and "high domestic-violence risk" in queue
     call = client.get(reverse("ops-call", args=[outcome.id])).content.decode()
     assert 'data-warning="dv"' in call
+
+
+def test_a_problem_case_is_worked_from_its_page(place: Place) -> None:
+    offence(place, lat=place.d1.lat, lon=place.d1.lon, at=timezone.now() - dt.timedelta(days=9))
+    client = _client(place.inspector)
+    form = {
+        "sector": place.s1.code,
+        "title": "Night fights outside the bar",
+        "origin": "inspector",
+        "lat": f"{place.d1.lat:.6f}",
+        "lon": f"{place.d1.lon:.6f}",
+        "radius_m": "1",
+        "description": "Fights at closing time.",
+    }
+    bad = client.post(reverse("prevention-problem-new"), form)
+    assert bad.status_code == 422 and 'data-field="radius_m"' in bad.content.decode()
+    assert not Problem.objects.exists()
+    made = client.post(reverse("prevention-problem-new"), form | {"radius_m": "120"})
+    problem = Problem.objects.get()
+    url = reverse("prevention-problem", args=[problem.pk])
+    assert made["Location"] == url
+    page = client.get(url).content.decode()
+    assert 'data-stage="scanning"' in page and "Night fights outside the bar" in page
+    refused = client.post(url, {"action": "advance"})
+    assert (
+        refused.status_code == 422 and "Confirm at least one incident" in refused.content.decode()
+    )
+    incident = problem.incidents.get()
+    assert client.post(url, {"action": "confirm", "incident": [incident.pk]}).status_code == 302
+    assert client.post(url, {"action": "advance"}).status_code == 302
+    page = client.get(url).content.decode()
+    assert (
+        "Analysis: the crime triangle" in page
+        and 'class="sara-stage is-current" data-stage="analysis"' in page
+    )
+    assert _client(place.colleague).get(url).status_code == 404
+    assert client.post(url, {"action": "teleport"}).status_code == 404

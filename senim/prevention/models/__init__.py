@@ -1,0 +1,55 @@
+"""The prevention's models: the preventive register, domestic-violence risk, problem cases."""
+
+from senim.prevention.models.problems import (
+    CONTROLLER,
+    STAGES,
+    ChecklistAnswer,
+    ChecklistQuestion,
+    LinkReason,
+    Origin,
+    Problem,
+    ProblemIncident,
+    ProblemTask,
+    Side,
+    Stage,
+    TaskOwner,
+    TaskStatus,
+    TriangleSide,
+)
+from senim.prevention.models.register import (
+    Contact,
+    ContactKind,
+    ContactOutcome,
+    EndReason,
+    PreventiveCategory,
+    Supervision,
+    SupervisionStatus,
+)
+from senim.prevention.models.risk import DvAssessment, DvRiskItem, DvRiskLevel
+
+__all__ = [
+    "CONTROLLER",
+    "STAGES",
+    "ChecklistAnswer",
+    "ChecklistQuestion",
+    "Contact",
+    "ContactKind",
+    "ContactOutcome",
+    "DvAssessment",
+    "DvRiskItem",
+    "DvRiskLevel",
+    "EndReason",
+    "LinkReason",
+    "Origin",
+    "PreventiveCategory",
+    "Problem",
+    "ProblemIncident",
+    "ProblemTask",
+    "Side",
+    "Stage",
+    "Supervision",
+    "SupervisionStatus",
+    "TaskOwner",
+    "TaskStatus",
+    "TriangleSide",
+]
