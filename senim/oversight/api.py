@@ -54,6 +54,11 @@ def _user(request: HttpRequest) -> User:
     return request.auth  # type: ignore[attr-defined,no-any-return]
 
 
+# Bounds of paging and ids: past them a request is a 422, never an overflow in the database.
+MAX_OFFSET = 10**9
+MAX_ID = 2**62
+
+
 def _run(call: Callable[[], Any], status: int = 200) -> Any:
     """Call a service; its refusal becomes the shared error body with the service's status."""
     try:
@@ -92,7 +97,7 @@ def list_institutions(
     agency: str = "",
     region: str = "",
     limit: int = Query(100, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ) -> Any:
     def read() -> dict[str, Any]:
         qs = scope.institutions(scope.access_for(_user(request))).order_by("code")
@@ -145,10 +150,10 @@ def import_institutions(request: HttpRequest, file: UploadedFile = File(...)) ->
 @router.get("/visits", response={200: VisitPage, **ERRORS}, summary="Visits of your groups")
 def list_visits(
     request: HttpRequest,
-    year: int | None = None,
-    group: int | None = None,
+    year: int | None = Query(None, ge=2000, le=2100),
+    group: int | None = Query(None, ge=1, le=MAX_ID),
     limit: int = Query(100, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ) -> Any:
     def read() -> dict[str, Any]:
         qs = scope.visits(scope.access_for(_user(request)))

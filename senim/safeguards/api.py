@@ -102,7 +102,7 @@ def list_custody(
     request: HttpRequest,
     open_only: bool = True,
     region: str | None = None,
-    limit: int = Query(200, le=1000),
+    limit: int = Query(200, ge=1, le=1000),
 ) -> Any:  # type: ignore[type-arg]
     qs = custody.records(user=_user(request)).order_by("-detained_at")
     if open_only:
@@ -191,7 +191,7 @@ def create_complaint(request: HttpRequest, payload: s.ComplaintIn) -> Any:
     "/complaints/per-convicts", response={200: list[s.Table2Out], **ERRORS}, summary="Table 2"
 )
 @refusals
-def per_convicts(request: HttpRequest, year: int = 2025) -> Any:
+def per_convicts(request: HttpRequest, year: int = Query(2025, ge=2000, le=2100)) -> Any:
     """Complaints per 1 000 convicts by region, computed from records, with the published figures."""
     return [
         {
@@ -318,7 +318,7 @@ def heartbeat(request: HttpRequest) -> Any:
     summary="Failures by region",
 )
 @refusals
-def terminal_failures(request: HttpRequest, year: int = 2025) -> Any:
+def terminal_failures(request: HttpRequest, year: int = Query(2025, ge=2000, le=2100)) -> Any:
     return [
         {**line.__dict__, "region": line.region.iso}
         for line in terminals.failures(user=_user(request), year=year)

@@ -267,7 +267,7 @@ def list_media(
     request: HttpRequest,
     tone: Literal["positive", "negative", "neutral"] | None = None,
     limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=10**9),
 ) -> Any:
     try:
         qs = media.items_for(_user(request)).select_related("response")
