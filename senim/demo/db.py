@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
-from django.db import connection
+from django.db import connection, models
 from django.db.models import Model
 
 from senim.core.demo_flag import DEMO_SOURCE
@@ -86,6 +86,36 @@ def ids_by_external_id(model: type[Model]) -> dict[str, int]:
         return dict(cursor.fetchall())
 
 
+def release(
+    cursor: Any,
+    model: type[Model],
+    ids_sql: str,
+    params: list[Any],
+    *,
+    handled: set[type[Model]] = frozenset(),  # type: ignore[assignment]
+) -> None:
+    """Before rows of `model` go by plain SQL, do what the ORM's cascade would have done to the
+    rows of other tables pointing at them (an app's problem case linking a demo offence, a call's
+    events and alerts): CASCADE deletes them, SET_NULL unlinks them; `handled` are done already."""
+    for rel in model._meta.get_fields(include_hidden=True):
+        # Reverse foreign keys, hidden ones (related_name="+") too.
+        if not (rel.auto_created and not rel.concrete and (rel.one_to_many or rel.one_to_one)):
+            continue
+        if rel.related_model in handled:
+            continue
+        table = rel.related_model._meta.db_table  # type: ignore[union-attr]
+        column = connection.ops.quote_name(str(rel.field.column))  # type: ignore[union-attr]
+        on_delete = rel.on_delete  # type: ignore[union-attr]
+        if on_delete is models.CASCADE:
+            cursor.execute(f"DELETE FROM {table} WHERE {column} IN ({ids_sql})", params)
+        elif on_delete is models.SET_NULL or rel.related_model is model:
+            # A record pointing at another of its kind (a call marked duplicate of a demo call)
+            # loses the link rather than blocking the removal.
+            cursor.execute(
+                f"UPDATE {table} SET {column} = NULL WHERE {column} IN ({ids_sql})", params
+            )
+
+
 def delete_demo_rows() -> None:
     """Remove demo offences, appeals, their parties and the people only they refer to.
 
@@ -107,12 +137,10 @@ def delete_demo_rows() -> None:
             [DEMO_SOURCE],
         )
         cursor.execute(f"DELETE FROM {party} WHERE offence_id IN ({demo_offences})", [DEMO_SOURCE])
-        cursor.execute(
-            f"UPDATE {offence} SET appeal_id = NULL WHERE source_system <> %s "
-            f"AND appeal_id IN (SELECT id FROM {appeal} WHERE source_system = %s)",
-            [DEMO_SOURCE, DEMO_SOURCE],
-        )
+        release(cursor, Offence, demo_offences, [DEMO_SOURCE], handled={OffenceParty})
         cursor.execute(f"DELETE FROM {offence} WHERE source_system = %s", [DEMO_SOURCE])
+        demo_appeals = f"SELECT id FROM {appeal} WHERE source_system = %s"
+        release(cursor, Appeal, demo_appeals, [DEMO_SOURCE])
         cursor.execute(f"DELETE FROM {appeal} WHERE source_system = %s", [DEMO_SOURCE])
         cursor.execute(
             f"DELETE FROM {person} WHERE id IN (SELECT person_id FROM demo_people) "

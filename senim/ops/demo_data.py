@@ -14,8 +14,9 @@ from django.utils import timezone
 
 from senim.core.models import District, Unit
 from senim.demo.common import DEMO_CITY, rng_for
-from senim.ops.models import CallAlert, PatrolUnit, UnitEvent
-from senim.register.models import Appeal, AppealEvent
+from senim.demo.db import release
+from senim.ops.models import PatrolUnit, UnitEvent
+from senim.register.models import Appeal
 
 DEMO_PREFIX = "D-"  # every demo unit's call sign starts with it
 FEED_SOURCE = "demo-102"  # the source system of the feed's calls
@@ -61,21 +62,15 @@ def build(*, seed: int, years: list[int]) -> dict[str, int]:
 
 def delete() -> None:
     """Remove the demo units and every call the feed made, with their events and alerts."""
-    appeal, event = Appeal._meta.db_table, AppealEvent._meta.db_table
+    appeal = Appeal._meta.db_table
     feed = f"SELECT id FROM {appeal} WHERE source_system = %s"
     demo_units = PatrolUnit.objects.filter(call_sign__startswith=DEMO_PREFIX)
     UnitEvent.objects.filter(unit__in=demo_units).delete()
     demo_units.delete()
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"DELETE FROM {CallAlert._meta.db_table} WHERE appeal_id IN ({feed})", [FEED_SOURCE]
-        )
-        # Appeal events are append-only for people; the demo removes its own calls wholesale.
-        cursor.execute(f"DELETE FROM {event} WHERE appeal_id IN ({feed})", [FEED_SOURCE])
-        cursor.execute(
-            f"UPDATE {appeal} SET duplicate_of_id = NULL WHERE duplicate_of_id IN ({feed})",
-            [FEED_SOURCE],
-        )
+        # Events, alerts, duplicates and any problem case's links to these calls go first (the
+        # ORM's cascade, in plain SQL); appeal events are append-only for people only.
+        release(cursor, Appeal, feed, [FEED_SOURCE])
         cursor.execute(f"DELETE FROM {appeal} WHERE source_system = %s", [FEED_SOURCE])
 
 

@@ -19,6 +19,7 @@ from senim.portal import display, reports, store
 from senim.portal.kpis import NATIONAL
 from senim.portal.methodology import COLUMNS, NOTES
 from senim.portal.pdf import report_pdf, report_title, sector_count
+from senim.prevention.partnership import published_priorities
 from senim.register import public
 
 LANGUAGES = ("kk", "ru", "en")
@@ -277,6 +278,10 @@ def _report_page(request: HttpRequest, found: reports.DistrictReport, lang: str)
         "channels": [(names["channel"].get(c, c), n) for c, n in found.channels],
         "sectors": [(s, sector_count(s)) for s in found.sectors],
         "languages": LANGUAGES,
+        # What the inspectors answered to residents' priorities this month (senim.prevention).
+        "priorities": published_priorities(
+            district_id=found.district.pk, start=found.month, end=after
+        ),
     }
     return render(request, "portal/report.html", context)
 

@@ -26,7 +26,6 @@ from senim.analysis.params import AnalysisError
 from senim.analytics.grid import Projection
 from senim.analytics.indicators import Period
 from senim.analytics.repeats import repeat_places
-from senim.core import audit
 from senim.core.errors import Invalid, NotFound
 from senim.core.geo import locator
 from senim.core.models import Sector, User
@@ -45,7 +44,16 @@ from senim.prevention.models import (
     TaskOwner,
     TriangleSide,
 )
-from senim.prevention.services import Form, _choice, _day, _point, _require, sector_for_write
+from senim.prevention.services import (
+    Form,
+    _choice,
+    _day,
+    _point,
+    _require,
+    log_write,
+    sector_for_write,
+    whole,
+)
 from senim.register.models import Appeal, Offence
 
 YEAR = dt.timedelta(days=365)
@@ -93,7 +101,12 @@ def suggestions(user: User, sector: Sector, *, now: dt.datetime | None = None) -
                 )
             )
     rows = list(
-        scoped(user, Offence.objects.filter(sector=sector, registered_at__gte=now - YEAR))
+        scoped(
+            user,
+            Offence.objects.filter(
+                sector=sector, registered_at__gte=now - YEAR, registered_at__lte=now
+            ),
+        )
         .exclude(lat__isnull=True)
         .values_list("lat", "lon")
     )
@@ -120,16 +133,6 @@ def problems(user: User) -> QuerySet[Problem]:
     return scoped(user, Problem.objects.select_related("sector", "district"))
 
 
-def _log(user: User, action: str, problem: Problem, details: dict[str, Any]) -> None:
-    audit.record(
-        action=action,
-        model=Problem._meta.label,
-        object_pk=problem.pk,
-        actor=user.get_username(),
-        details=details,
-    )
-
-
 def _radius(form: Form) -> int:
     raw = str(form.get("radius_m") or "").strip()
     try:
@@ -147,7 +150,13 @@ def link_area(problem: Problem, *, now: dt.datetime) -> int:
     """Suggest the register's offences and appeals of the last 12 months inside the problem's
     circle (in its sector), unconfirmed; returns how many were added."""
     projection = Projection(lon0=problem.lon, lat0=problem.lat)
-    added = 0
+    known = {
+        (o, a)
+        for o, a in ProblemIncident.objects.filter(problem=problem).values_list(
+            "offence_id", "appeal_id"
+        )
+    }
+    found: list[ProblemIncident] = []
     for model, field, time in (
         (Offence, "offence", "registered_at"),
         (Appeal, "appeal", "received_at"),
@@ -165,19 +174,19 @@ def link_area(problem: Problem, *, now: dt.datetime) -> int:
         lon = np.array([r[2] for r in rows], dtype=float)
         x, y = projection.forward(lon, lat)
         inside = np.hypot(x, y) <= problem.radius_m
-        known = set(
-            ProblemIncident.objects.filter(problem=problem).values_list(f"{field}_id", flat=True)
-        )
-        new = [
+        key = (lambda pk: (pk, None)) if field == "offence" else (lambda pk: (None, pk))
+        found += [
             ProblemIncident(
                 problem=problem, **{field + "_id": r[0]}, at=r[3], reason=LinkReason.IN_AREA
             )
             for r, keep in zip(rows, inside, strict=True)
-            if keep and r[0] not in known
-        ][: MAX_LINKED - len(known)]
-        ProblemIncident.objects.bulk_create(new)
-        added += len(new)
-    return added
+            if keep and key(r[0]) not in known
+        ]
+    # At most MAX_LINKED per case, offences and appeals together: the most recent first.
+    found.sort(key=lambda i: i.at, reverse=True)
+    new = found[: max(MAX_LINKED - len(known), 0)]
+    ProblemIncident.objects.bulk_create(new)
+    return len(new)
 
 
 def problem_open(*, user: User, form: Form, now: dt.datetime | None = None) -> Problem:
@@ -207,7 +216,9 @@ def problem_open(*, user: User, form: Form, now: dt.datetime | None = None) -> P
             created_by=user.get_username(),
         )
         linked = link_area(problem, now=now)
-        _log(user, "open", problem, {"sector": sector.code, "origin": origin, "suggested": linked})
+        log_write(
+            user, "open", problem, {"sector": sector.code, "origin": origin, "suggested": linked}
+        )
     return problem
 
 
@@ -226,14 +237,14 @@ def confirm_incidents(*, user: User, pk: int, form: Any) -> int:
     suggested); `form.getlist("incident")` names the confirmed ones."""
     with transaction.atomic():
         problem = problem_for_write(user, pk)
-        ids = {int(v) for v in form.getlist("incident") if str(v).isdigit()}
+        ids = {whole(v) for v in form.getlist("incident")} - {0}
         qs = problem.incidents.all()
         unknown = ids - set(qs.values_list("pk", flat=True))
         if unknown:
             raise Invalid("incident", _("Not an incident of this case."))
         qs.update(confirmed=False)
         n = qs.filter(pk__in=ids).update(confirmed=True)
-        _log(user, "confirm", problem, {"confirmed": n})
+        log_write(user, "confirm", problem, {"confirmed": n})
     return n
 
 
@@ -265,7 +276,7 @@ def answer(*, user: User, pk: int, form: Form, now: dt.datetime | None = None) -
         if "residents_involved" in form or "goal" in form:
             problem.residents_involved = bool(form.get("residents_involved"))
         problem.save(update_fields=["goal", "residents_involved"])
-        _log(user, "answer", problem, {"stage": problem.stage})
+        log_write(user, "answer", problem, {"stage": problem.stage})
 
 
 def triangle_set(*, user: User, pk: int, form: Form) -> None:
@@ -290,7 +301,7 @@ def triangle_set(*, user: User, pk: int, form: Form) -> None:
                 )
             else:
                 TriangleSide.objects.filter(problem=problem, side=side).delete()
-        _log(user, "triangle", problem, {})
+        log_write(user, "triangle", problem, {})
 
 
 def task_add(*, user: User, pk: int, form: Form, now: dt.datetime | None = None) -> ProblemTask:
@@ -322,7 +333,7 @@ def task_add(*, user: User, pk: int, form: Form, now: dt.datetime | None = None)
             due_on=due,
             created_by=user.get_username(),
         )
-        _log(user, "task", problem, {"task": task.pk, "owner": owner_kind})
+        log_write(user, "task", problem, {"task": task.pk, "owner": owner_kind})
     return task
 
 
@@ -336,7 +347,7 @@ def task_close(*, user: User, pk: int, task_id: int, status: str) -> None:
             raise Invalid("task", _("No such open task in this case."))
         task.status, task.done_at = status, timezone.now()
         task.save(update_fields=["status", "done_at"])
-        _log(user, "task_" + status, problem, {"task": task.pk})
+        log_write(user, "task_" + status, problem, {"task": task.pk})
 
 
 def _what_is_missing(problem: Problem) -> str | None:
@@ -372,7 +383,7 @@ def advance(*, user: User, pk: int, form: Form, now: dt.datetime | None = None) 
         setattr(problem, f"{following}_at", now)
         problem.stage = following
         problem.save()
-        _log(user, "stage", problem, {"stage": following})
+        log_write(user, "stage", problem, {"stage": following})
     return problem
 
 
@@ -403,7 +414,7 @@ def assess(*, user: User, pk: int, form: Form, now: dt.datetime | None = None) -
             ) from None
         problem.evaluation = summary(verdict, n, control=(control_lat, control_lon))
         problem.save(update_fields=["evaluation"])
-        _log(user, "assess", problem, {"verdict": verdict.verdict})
+        log_write(user, "assess", problem, {"verdict": verdict.verdict})
     return problem.evaluation
 
 

@@ -46,6 +46,12 @@ EARLIEST = dt.date(2000, 1, 1)
 Form = Mapping[str, Any]
 
 
+def whole(value: object) -> int:
+    """An id or a count from a form: ASCII digits only (not "²" or "٣"), else 0 (no such row)."""
+    text = str(value or "").strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else 0
+
+
 def _require(user: User) -> None:
     if not can(user, Perm.PREVENTION):
         raise Forbidden("", _("Your role does not work with the preventive register."))
@@ -120,7 +126,8 @@ def _person(form: Form, name: str, *, required: bool) -> Any:
     return person
 
 
-def _log(user: User, action: str, obj: Any, details: dict[str, Any]) -> None:
+def log_write(user: User, action: str, obj: Any, details: dict[str, Any]) -> None:
+    """Every prevention write in the audit log: codes and ids only, never a person's data."""
     audit.record(
         action=action,
         model=obj._meta.label,
@@ -184,7 +191,7 @@ def supervision_open(*, user: User, form: Form, now: dt.datetime | None = None) 
         )
         first_due = max(started + dt.timedelta(days=category.contact_every_days), today)
         Contact.objects.create(supervision=supervision, due_on=min(first_due, ends))
-        _log(user, "create", supervision, {"category": category.code, "sector": sector.code})
+        log_write(user, "create", supervision, {"category": category.code, "sector": sector.code})
     return supervision
 
 
@@ -233,7 +240,7 @@ def contact_record(
             and not supervision.contacts.filter(done_at__isnull=True).exists()
         ):
             Contact.objects.create(supervision=supervision, due_on=next_due)
-        _log(user, "contact", supervision, {"outcome": outcome, "kind": kind})
+        log_write(user, "contact", supervision, {"outcome": outcome, "kind": kind})
     return contact
 
 
@@ -253,7 +260,7 @@ def supervision_end(
         supervision.status, supervision.ended_on, supervision.end_reason = "ended", ended, reason
         supervision.save(update_fields=["status", "ended_on", "end_reason"])
         supervision.contacts.filter(done_at__isnull=True).delete()
-        _log(user, "end", supervision, {"reason": reason})
+        log_write(user, "end", supervision, {"reason": reason})
     return supervision
 
 
@@ -323,7 +330,7 @@ def dv_assess(*, user: User, form: Form, now: dt.datetime | None = None) -> DvAs
             assessed_at=now,
             assessed_by=user.get_username(),
         )
-        _log(
+        log_write(
             user,
             "assess",
             assessment,

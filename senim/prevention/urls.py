@@ -1,6 +1,6 @@
 from django.urls import path
 
-from senim.prevention import views
+from senim.prevention import views, views_partnership
 
 urlpatterns = [
     path("", views.home, name="prevention-home"),
@@ -11,6 +11,11 @@ urlpatterns = [
     path("problems/", views.problem_list, name="prevention-problems"),
     path("problems/new/", views.problem_new, name="prevention-problem-new"),
     path("problems/<int:pk>/", views.problem_page, name="prevention-problem"),
+    path("partners/", views_partnership.partner_list, name="prevention-partners"),
+    path("commissions/", views_partnership.commission_list, name="prevention-commissions"),
+    path("commissions/<int:pk>/", views_partnership.commission_page, name="prevention-commission"),
+    path("meetings/", views_partnership.meeting_list, name="prevention-meetings"),
+    path("meetings/<int:pk>/", views_partnership.meeting_page, name="prevention-meeting"),
     path("dv/", views.dv_list, name="prevention-dv-list"),
     path("dv/new/", views.dv_new, name="prevention-dv-new"),
     path("dv/<int:pk>/", views.dv_page, name="prevention-dv"),

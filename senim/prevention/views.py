@@ -423,7 +423,7 @@ PROBLEM_ACTIONS = {
     "task_close": lambda user, pk, post: sara.task_close(
         user=user,
         pk=pk,
-        task_id=int(post.get("task") or 0) if str(post.get("task") or "").isdigit() else 0,
+        task_id=services.whole(post.get("task")),
         status=str(post.get("status") or ""),
     ),
     "advance": lambda user, pk, post: sara.advance(user=user, pk=pk, form=post),
