@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from senim.analysis import measures
-from senim.analysis.areas import Area
+from senim.analysis.areas import Area, last_day
 from senim.analysis.hotspot_map import hotspot_map
 from senim.analysis.params import AnalysisError
 from senim.analytics.grid import Projection
@@ -397,7 +397,11 @@ def assess(*, user: User, pk: int, form: Form, now: dt.datetime | None = None) -
             raise Invalid("", _("The effect is evaluated at the assessment stage."))
         control_lat, control_lon = _point(form, problem.sector)
         start = timezone.localdate(problem.response_at)
-        end = _day(form, "end", today=timezone.localdate(now)) if form.get("end") else None
+        end = (
+            _day(form, "end", today=timezone.localdate(now))
+            if form.get("end")
+            else default_end(user, problem, now=now)
+        )
         try:
             verdict, n = measures.evaluate_places(
                 user=user,
@@ -406,7 +410,7 @@ def assess(*, user: User, pk: int, form: Form, now: dt.datetime | None = None) -
                 target=measures.Place(problem.lat, problem.lon, problem.radius_m),
                 control=measures.Place(control_lat, control_lon, problem.radius_m),
                 start=start,
-                end=end or timezone.localdate(now) - dt.timedelta(days=1),
+                end=end,
             )
         except AnalysisError as error:
             raise Invalid(
@@ -416,6 +420,14 @@ def assess(*, user: User, pk: int, form: Form, now: dt.datetime | None = None) -
         problem.save(update_fields=["evaluation"])
         log_write(user, "assess", problem, {"verdict": verdict.verdict})
     return problem.evaluation
+
+
+def default_end(user: User, problem: Problem, *, now: dt.datetime) -> dt.date:
+    """The after period runs to yesterday, or to the last day the register has offences of the
+    district if that is earlier (a load a day behind must not make the evaluation refuse)."""
+    district = problem.district
+    data_end = last_day(user, Area(region=district.region, district=district))
+    return min(timezone.localdate(now) - dt.timedelta(days=1), data_end)
 
 
 def summary(verdict: Any, n_events: int, *, control: tuple[float, float]) -> dict[str, Any]:

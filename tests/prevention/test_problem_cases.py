@@ -185,7 +185,7 @@ def test_the_assessment_is_the_analytics_centres_evaluation_stored_with_the_case
             float(f"{control_lat:.6f}"), float(f"{control_lon:.6f}"), p.radius_m
         ),
         start=timezone.localdate(p.response_at),
-        end=timezone.localdate() - dt.timedelta(days=1),
+        end=sara.default_end(place.inspector, p, now=timezone.now()),
     )
     assert stored == sara.summary(verdict, n, control=(control_lat, control_lon))
     assert calls == ["judge", "judge"]  # both went through the one implementation
