@@ -22,13 +22,16 @@
         echarts.registerMap(name, { type: "FeatureCollection", features: features.length ? features : geo.features });
         var chart = echarts.init(el, null, { renderer: "svg" });
         var c = spec.centre, d = 0.03;
+        function placed(p) {
+          return p && p.value && isFinite(p.value[0]) && isFinite(p.value[1]);
+        }
         var series = [{
           type: "scatter", coordinateSystem: "geo", symbolSize: 16, z: 2,
           itemStyle: { color: "#c8962e", borderColor: "#0b3a5b", borderWidth: 2 },
           data: [{ name: spec.centre_label, value: c }],
         }];
         Object.keys(COLOURS).forEach(function (kind) {
-          var data = spec.points.filter(function (p) { return p.kind === kind; });
+          var data = (spec.points || []).filter(function (p) { return p.kind === kind && placed(p); });
           if (data.length) {
             series.push({
               type: "scatter", coordinateSystem: "geo", symbolSize: 11, z: 3,
@@ -40,7 +43,9 @@
         chart.setOption({
           tooltip: { trigger: "item", formatter: function (p) { return p.seriesType === "scatter" ? p.name : (p.name || ""); } },
           geo: {
-            map: name, nameProperty: "iso", roam: true, aspectScale: 0.62,
+            // A still picture of the place: no roaming or hovering over the outline (the points
+            // keep their tooltips), so clicks around the page never reach the map's handlers.
+            map: name, nameProperty: "iso", roam: false, silent: true, aspectScale: 0.62,
             boundingCoords: [[c[0] - d * 1.4, c[1] + d], [c[0] + d * 1.4, c[1] - d]],
             itemStyle: { areaColor: "#e3eef6", borderColor: "#0f4c75", borderWidth: 1 },
             emphasis: { disabled: true }, select: { disabled: true },
