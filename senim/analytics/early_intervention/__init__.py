@@ -1,0 +1,129 @@
+"""Early intervention: which officers a supervisor should look at first, and why.
+
+A methods note (the source of docs/integrity.md). Pure library: arrays in, frozen dataclasses
+out; the app `senim/integrity` computes the features from its records and calls this API.
+
+Input — `FeatureTable`: one row per (officer, as-of date). Features are named
+`<signal>_<window>d`, the count (hours, days) of a signal over the `window` days before the as-of
+date: signals `SIGNALS` (complaints by kind — all, rudeness, inaction, unlawful detention,
+bribery, abuse, ill-treatment — sustained complaints, discipline, commendations, sick days,
+overtime hours, custody incidents, calls handled, calls complained about), windows
+`WINDOWS_DAYS` (30, 90, 365, 1825). `label` is the adverse outcome in the 12 months after the
+as-of date (a sustained complaint, a dismissal), None while it is not known; `peer_group` is
+the unit × duty; `groups` the attributes audited for fairness (sex, age band, region).
+
+1. Threshold rules (`ThresholdRule`, `apply_rules`, `DEFAULT_RULES`): what departments do today,
+   e.g. "3 or more complaints in 12 months"; an officer is flagged when any rule fires, and the
+   rules that fired are the reasons. They are the baseline the learned ranking must beat.
+2. Learned ranking (`RankingModel`): by default a logistic regression (L2, balanced classes) on
+   each feature's log(1 + count) minus the same for the median of the officer's peers — same
+   unit and duty, same as-of date — standardised. Every score then splits into per-feature
+   contributions: `reasons()` returns the features that raise it most, each with the officer's
+   value, the peer median and the contribution in log-odds (coefficient × standardised
+   deviation from the peers). Gradient boosting is an option (`kind="boosting"`); its reasons
+   measure the change of the score when a feature is set to the peer median.
+   Supervisor feedback (`FEEDBACK_*` codes per row) changes training weights, never labels: a
+   flag a supervisor called wrong that no adverse outcome followed counts double (a confirmed
+   false alarm); a row where an intervention was made counts half (its outcome is no longer the
+   untreated one, so a clean year may be the intervention working).
+3. Evaluation (`temporal_evaluation`): train on the periods before t, test on t, for every t —
+   never shuffled. Reported per period and pooled: precision and recall of the top 1 / 5 / 10 %,
+   and against the rules on the same officers at the same number of flags (k = the rows the
+   rules flag): the ratio of precisions, whose goal is ≥ 1.3. With a known true risk (the
+   simulator), the same numbers in expectation.
+4. Fairness audit (`fairness_audit`): per attribute and group, flag rate, precision,
+   false-positive and false-negative rates and their ratios to the largest group; a model fails
+   when an FPR or FNR ratio lies outside Aequitas' default band [0.8, 1.25] for a group of at
+   least 30 rows and the difference is significant (Fisher, α = 0.05, Bonferroni-corrected). A
+   model that fails is not to be activated.
+5. Simulator (`simulate_histories`): a synthetic roster with a known true risk, for the tests and
+   the demo.
+
+Limits. The ranking learns whatever the recorded outcomes reflect: if complaints against some
+units are investigated less, their officers look safer than they are. It ranks officers for a
+supervisor's attention; it proves nothing about any one of them, and a flag is not a finding.
+Complaints are rare, so one year's precision is noisy (a few dozen hits): read the pooled
+figures and their spread over periods. An intervention changes the outcome it was meant to
+prevent, which blurs later training data (the feedback weights soften, not cure, this).
+Temporal validation guards against training on the future, not against a feature computed with
+data from after its as-of date: the app must count only events before each as-of date, and the
+label horizon must not exceed the spacing of periods. The fairness audit pools periods, so an
+officer counts once per period: its significance tests treat those rows as independent and are
+somewhat optimistic. On the simulated roster (2,000 officers, six years) the logistic ranking
+beats the rules by about 1.1–1.2× at the rules' number of flags, against 1.6–1.7× for the true
+risk itself: the ≥ 1.3× goal is not reached there (see the tests).
+"""
+
+from senim.analytics.early_intervention.evaluation import (
+    AtShare,
+    Evaluation,
+    Scorecard,
+    flags_at_share,
+    temporal_evaluation,
+)
+from senim.analytics.early_intervention.fairness import (
+    DEFAULT_BAND,
+    Disparity,
+    FairnessReport,
+    GroupMetrics,
+    fairness_audit,
+)
+from senim.analytics.early_intervention.ranking import (
+    FEEDBACK_INTERVENED,
+    FEEDBACK_NONE,
+    FEEDBACK_WRONG_FLAG,
+    RankingModel,
+    Reason,
+    feedback_weights,
+)
+from senim.analytics.early_intervention.rules import (
+    DEFAULT_RULES,
+    RuleFlags,
+    ThresholdRule,
+    apply_rules,
+)
+from senim.analytics.early_intervention.simulate import (
+    Roster,
+    SimulatedRoster,
+    TidyCounts,
+    simulate_histories,
+)
+from senim.analytics.early_intervention.table import (
+    SIGNALS,
+    WINDOWS_DAYS,
+    FeatureTable,
+    feature_name,
+    standard_feature_names,
+)
+
+__all__ = [
+    "DEFAULT_BAND",
+    "DEFAULT_RULES",
+    "FEEDBACK_INTERVENED",
+    "FEEDBACK_NONE",
+    "FEEDBACK_WRONG_FLAG",
+    "SIGNALS",
+    "WINDOWS_DAYS",
+    "AtShare",
+    "Disparity",
+    "Evaluation",
+    "FairnessReport",
+    "FeatureTable",
+    "GroupMetrics",
+    "RankingModel",
+    "Reason",
+    "Roster",
+    "RuleFlags",
+    "Scorecard",
+    "SimulatedRoster",
+    "ThresholdRule",
+    "TidyCounts",
+    "apply_rules",
+    "fairness_audit",
+    "feature_name",
+    "feedback_weights",
+    "flags_at_share",
+    "simulate_histories",
+    "standard_feature_names",
+    "temporal_evaluation",
+]
