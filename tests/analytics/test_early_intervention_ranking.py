@@ -1,5 +1,7 @@
 """The learned ranking: its reasons name what drives a score, relative to the officer's peers."""
 
+import json
+
 import numpy as np
 import pytest
 
@@ -148,3 +150,25 @@ def test_a_false_alarm_profile_confirmed_by_supervisors_ranks_lower_after_retrai
     plain = RankingModel().fit(table)
     taught = RankingModel(wrong_flag_weight=5.0).fit(table, feedback=codes)
     assert taught.coefficients["commendations"] < plain.coefficients["commendations"]
+
+
+def test_a_stored_model_scores_and_explains_the_live_period_like_the_original():
+    table = planted()
+    model = RankingModel().fit(table)
+    payload = json.loads(json.dumps(model.to_payload()))
+    stored = RankingModel.from_payload(payload)
+    # The live period: outcomes not known yet, integer peer groups.
+    live = FeatureTable(
+        names=table.names,
+        X=table.X[:200],
+        officer=table.officer[:200],
+        period=np.full(200, 1),
+        label=None,
+        peer_group=(table.peer_group[:200] == "U1/patrol").astype(int),
+    )
+    assert np.allclose(stored.score(live), model.score(live))
+    assert stored.reasons(live, 7) == model.reasons(live, 7)
+    with pytest.raises(ValueError, match="only a fitted logistic"):
+        RankingModel(kind="boosting").to_payload()
+    with pytest.raises(ValueError, match="not an early-intervention"):
+        RankingModel.from_payload({"kind": "tone"})

@@ -6,6 +6,8 @@ feature's deviation from the officer's peers (same period, same unit × duty): a
 who answers hundreds of calls is compared with other patrol officers of the unit, not with
 investigators. Gradient boosting is available (`kind="boosting"`); its reasons come from
 replacing one feature at a time by the peer median and measuring the change of the score.
+A fitted logistic model is stored as plain numbers (`to_payload` / `from_payload`), never
+pickled, so the app can keep the audited model it activated.
 """
 
 from __future__ import annotations
@@ -188,6 +190,59 @@ class RankingModel:
             raise ValueError("coefficients exist for a fitted logistic model only")
         coef = np.ravel(self._model.coef_)  # type: ignore[union-attr]
         return {name: float(c) for name, c in zip(self.names_, coef, strict=True)}
+
+    # -- storage as plain numbers -------------------------------------------------------
+
+    def to_payload(self) -> dict[str, Any]:
+        """A fitted logistic model as JSON-ready numbers (boosting is refitted, not stored)."""
+        if self.kind != "logistic" or self._model is None:
+            raise ValueError("only a fitted logistic model can be stored as a payload")
+        assert self.mean_ is not None and self.scale_ is not None
+        model: Any = self._model
+        return {
+            "kind": "early_intervention_logistic",
+            "params": {
+                "C": self.C,
+                "peer_relative": self.peer_relative,
+                "log_counts": self.log_counts,
+                "min_peers": self.min_peers,
+                "wrong_flag_weight": self.wrong_flag_weight,
+                "intervened_weight": self.intervened_weight,
+            },
+            "names": list(self.names_),
+            "mean": self.mean_.tolist(),
+            "scale": self.scale_.tolist(),
+            "coef": np.ravel(model.coef_).tolist(),
+            "intercept": float(np.ravel(model.intercept_)[0]),
+        }
+
+    @classmethod
+    def from_payload(cls, payload: dict[str, Any]) -> RankingModel:
+        """The model `to_payload` stored; it scores and explains exactly as the original."""
+        if payload.get("kind") != "early_intervention_logistic":
+            raise ValueError("not an early-intervention logistic payload")
+        params = payload["params"]
+        self = cls(
+            C=float(params["C"]),
+            peer_relative=bool(params["peer_relative"]),
+            log_counts=bool(params["log_counts"]),
+            min_peers=int(params["min_peers"]),
+            wrong_flag_weight=float(params["wrong_flag_weight"]),
+            intervened_weight=float(params["intervened_weight"]),
+        )
+        names = tuple(str(name) for name in payload["names"])
+        coef = np.asarray(payload["coef"], dtype=np.float64)
+        if coef.shape != (len(names),):
+            raise ValueError("the payload's coefficients do not match its feature names")
+        model = LogisticRegression(C=self.C)
+        model.classes_ = np.array([False, True])
+        model.coef_ = coef[None, :]
+        model.intercept_ = np.array([float(payload["intercept"])])
+        self.names_ = names
+        self.mean_ = np.asarray(payload["mean"], dtype=np.float64)
+        self.scale_ = np.asarray(payload["scale"], dtype=np.float64)
+        self._model = model
+        return self
 
     # -- reasons -------------------------------------------------------------------------
 
