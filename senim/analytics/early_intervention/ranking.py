@@ -179,7 +179,11 @@ class RankingModel:
         return np.asarray(model.decision_function(inputs), dtype=np.float64)
 
     def score(self, table: FeatureTable) -> FloatArray:
-        """The risk score of every row, in [0, 1] (higher = review first)."""
+        """The risk score of every row, in [0, 1] (higher = review first).
+
+        Score a whole period at once: the peers an officer is compared with are found in the
+        table passed (a table of one officer has no peers but the officer).
+        """
         model = self._fitted(table)
         return 1.0 / (1.0 + np.exp(-self._logit(model, self._inputs(table))))
 
