@@ -42,9 +42,9 @@ def test_a_future_only_signal_cannot_be_used_by_a_model_trained_on_the_past(rost
     # what a feature computed after the as-of date would look like.
     leak = np.where(table.period == last, table.labels(), rng.random(table.n_rows) < 0.06)
     leaky = with_feature(table, "future_only", leak.astype(float))
-    kwargs = {"min_train_periods": len(table.periods) - 1}
-    honest = temporal_evaluation(table, RankingModel, RULES, **kwargs).pooled
-    leaked = temporal_evaluation(leaky, RankingModel, RULES, **kwargs).pooled
+    past = len(table.periods) - 1
+    honest = temporal_evaluation(table, RankingModel, RULES, min_train_periods=past).pooled
+    leaked = temporal_evaluation(leaky, RankingModel, RULES, min_train_periods=past).pooled
     assert [c.period for c in (honest, leaked)] == [None, None]
     # No better than without it (it may even be worse: the small coefficient the noise got in
     # the past, whatever its sign, now moves exactly the positives).

@@ -1,5 +1,7 @@
 """The feature table, the threshold rules and bad input to every entry point."""
 
+from typing import Any
+
 import numpy as np
 import pytest
 
@@ -19,8 +21,8 @@ from senim.analytics.early_intervention import (
 )
 
 
-def small_table(**overrides):
-    fields = {
+def small_table(**overrides: Any) -> FeatureTable:
+    fields: dict[str, Any] = {
         "names": ("complaints_all_365d", "discipline_365d"),
         "X": np.array([[0.0, 0.0], [3.0, 0.0], [1.0, 2.0], [5.0, 1.0]]),
         "officer": np.array([1, 2, 3, 4]),

@@ -82,6 +82,7 @@ def test_logistic_contributions_are_coefficient_times_standardised_deviation_fro
     median = np.median(table.X[peers], axis=0)
     j = 0
     deviation = np.log1p(table.X[row, j]) - np.log1p(median[j])
+    assert model.scale_ is not None
     expected = model.coefficients["bribery"] * deviation / model.scale_[j]
     assert reasons["bribery"].contribution == pytest.approx(expected)
     all_reasons = model.reasons(table, row, top=4)
