@@ -132,3 +132,12 @@ def test_evaluation_needs_labels_and_a_past():
         temporal_evaluation(one_period, RankingModel, RULES)
     with pytest.raises(ValueError, match="truth must have"):
         temporal_evaluation(roster.table, RankingModel, RULES, truth=np.zeros(3))
+    quiet_start = FeatureTable(
+        names=roster.table.names,
+        X=roster.table.X,
+        officer=roster.table.officer,
+        period=roster.table.period,
+        label=roster.table.labels() & (roster.table.period > 2020),
+    )
+    with pytest.raises(ValueError, match="test period 2021: the rows before it hold only one"):
+        temporal_evaluation(quiet_start, RankingModel, RULES)

@@ -295,6 +295,11 @@ def temporal_evaluation(
     for period in periods[min_train_periods:]:
         train = table.period < period
         test = table.period == period
+        if label[train].all() or not label[train].any():
+            raise ValueError(
+                f"cannot train a model to test period {period}: the rows before it hold only "
+                "one outcome (raise min_train_periods or add earlier periods)"
+            )
         model = make_model().fit(
             table.select(train), feedback=None if codes is None else codes[train]
         )
