@@ -11,6 +11,8 @@ overtime hours, custody incidents, calls handled, calls complained about), windo
 `WINDOWS_DAYS` (30, 90, 365, 1825). `label` is the adverse outcome in the 12 months after the
 as-of date (a sustained complaint, a dismissal), None while it is not known; `peer_group` is
 the unit × duty; `groups` the attributes audited for fairness (sex, age band, region).
+`window_counts` counts an officer's events in each window strictly before the as-of day, so no
+feature can see the future.
 
 1. Threshold rules (`ThresholdRule`, `apply_rules`, `DEFAULT_RULES`): what departments do today,
    e.g. "3 or more complaints in 12 months"; an officer is flagged when any rule fires, and the
@@ -76,6 +78,7 @@ from senim.analytics.early_intervention.fairness import (
     GroupMetrics,
     fairness_audit,
 )
+from senim.analytics.early_intervention.features import window_counts
 from senim.analytics.early_intervention.ranking import (
     FEEDBACK_INTERVENED,
     FEEDBACK_NONE,
@@ -134,4 +137,5 @@ __all__ = [
     "simulate_histories",
     "standard_feature_names",
     "temporal_evaluation",
+    "window_counts",
 ]
