@@ -51,7 +51,10 @@ Temporal validation guards against training on the future, not against a feature
 data from after its as-of date: the app must count only events before each as-of date, and the
 label horizon must not exceed the spacing of periods. The fairness audit pools periods, so an
 officer counts once per period: its significance tests treat those rows as independent and are
-somewhat optimistic.
+somewhat optimistic. Disparity ratios at 5 % flags rest on few flags: on the simulated roster
+even flagging by the true risk gives women a false-positive-rate ratio between 0.62 and 1.45
+depending on the seed (about 900 women-years, two dozen false positives); hence the significance
+condition — and the warnings, where a real but unproven disparity shows, must be read.
 
 Measured. On the simulated roster (2,000 officers, six years, five test years pooled; seeds 0–4)
 the logistic ranking's precision at the rules' number of flags is 1.07–1.18× the rules' judged
@@ -59,7 +62,9 @@ with the true risk, and 0.90–1.28× judged with one draw of outcomes; ranking 
 itself would give 1.60–1.70×. So the ≥ 1.3× goal is not reached on this roster: with complaints
 this rare, a few years of counts say little about an officer, and the baseline includes "a
 sustained complaint in 12 months", close kin of the outcome. The margin grows with the years of
-history (about 1.04× after one training year, 1.28× after five, seed 0). These figures depend on
+history (about 1.04× after one training year, 1.28× after five, seed 0), but hardly with more
+officers (8,000: 1.23×): the limit is what the counts reveal, not the amount of training data;
+gradient boosting does worse (0.95–1.12×). These figures depend on
 the simulator's assumptions; on real records they must be measured again, and
 `python -m senim.analytics.early_intervention --seed N` prints them for the simulation.
 """
