@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "senim.oversight",
     "senim.safeguards",  # after oversight: its demo uses the NPM register's facilities
     "senim.trust",
+    "senim.integrity",  # after safeguards: it links ill-treatment complaints
     "senim.portal",  # last: its demo step publishes what every other app built
 ]
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("analytics/", include("senim.analysis.urls")),
     path("ops/", include("senim.ops.urls")),
     path("prevention/", include("senim.prevention.urls")),
+    path("integrity/", include("senim.integrity.urls")),
     path("safeguards/", include("senim.safeguards.urls")),
     path("oversight/", include("senim.oversight.urls")),
     path("trust/", include("senim.trust.urls")),

@@ -203,6 +203,9 @@ class Role(models.TextChoices):
     DUTY_OFFICER = "duty_officer", _("duty officer")
     PROSECUTOR = "prosecutor", _("prosecutor")
     NPM_MONITOR = "npm_monitor", _("ombudsman / NPM monitor")
+    SUPERVISOR = "supervisor", _("unit commander")
+    INTERNAL_SECURITY = "internal_security", _("internal security officer")
+    PSYCHOLOGIST = "psychologist", _("police psychologist")
     ADMINISTRATOR = "administrator", _("administrator")
 
 

@@ -30,6 +30,13 @@ class Perm:
     SAFEGUARDS = "safeguards.view"
     TRUST = "trust.view"
     OVERSIGHT = "oversight.view"
+    OFFICER_COMPLAINTS = "integrity.complaints"  # complaints against officers, with complainants
+    DISCIPLINE = "integrity.discipline"  # disciplinary measures and commendations
+    STAFF = "integrity.staff"  # officers' files (every view is audit-logged)
+    EARLY_WARNING = "integrity.early"  # early intervention: flags, reasons, interventions
+    # Psychological support and screening scores: the psychologist's alone, not even a
+    # superuser's (seed 004 §7; issue 14: "never shown outside the psychologist role").
+    WELFARE = "integrity.welfare"
 
 
 _EVERYONE = {Perm.INDICATORS, Perm.ANALYSIS, Perm.SAFEGUARDS}
@@ -42,6 +49,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     ),
     Role.PROSECUTOR: frozenset(_EVERYONE | {Perm.REGISTER, Perm.PERSONS}),
     Role.NPM_MONITOR: frozenset(_EVERYONE | {Perm.OVERSIGHT}),
+    Role.SUPERVISOR: frozenset(_EVERYONE | {Perm.STAFF, Perm.EARLY_WARNING}),
+    Role.INTERNAL_SECURITY: frozenset(
+        _EVERYONE
+        | {Perm.REGISTER, Perm.OFFICER_COMPLAINTS, Perm.DISCIPLINE, Perm.STAFF, Perm.EARLY_WARNING}
+    ),
+    Role.PSYCHOLOGIST: frozenset(_EVERYONE | {Perm.WELFARE}),
     Role.ADMINISTRATOR: frozenset(
         _EVERYONE
         | {
@@ -54,10 +67,15 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.PREVENTION,
             Perm.TRUST,
             Perm.OVERSIGHT,
+            Perm.OFFICER_COMPLAINTS,
+            Perm.DISCIPLINE,
+            Perm.STAFF,
+            Perm.EARLY_WARNING,
         }
     ),
 }
 ALL_PERMS = frozenset().union(*PERMISSIONS.values())
+SUPERUSER_PERMS = ALL_PERMS - {Perm.WELFARE}
 
 # Where each role lands after signing in: its daily work (MISSION.md, "Who works in it").
 LANDING: dict[str, str] = {
@@ -68,6 +86,8 @@ LANDING: dict[str, str] = {
     Role.PROSECUTOR: "safeguards-custody",
     Role.NPM_MONITOR: "npm-home",
     Role.ADMINISTRATOR: "ops-reference",
+    Role.SUPERVISOR: "integrity-early",
+    Role.INTERNAL_SECURITY: "integrity-complaints",
 }
 
 
@@ -75,7 +95,7 @@ def perms_for(user: User) -> frozenset[str]:
     if not (user.is_authenticated and user.is_active):
         return frozenset()
     if user.is_superuser:
-        return ALL_PERMS
+        return SUPERUSER_PERMS
     return PERMISSIONS.get(user.role, frozenset())
 
 
@@ -106,18 +126,22 @@ MENU = (
     MenuItem(Perm.SAFEGUARDS, "safeguards-custody", _("Safeguards"), ("safeguards-",)),
     MenuItem(Perm.TRUST, "trust-index", _("Public trust"), ("trust-",)),
     MenuItem(Perm.OVERSIGHT, "npm-home", _("NPM oversight"), ("npm-",)),
+    MenuItem(Perm.OFFICER_COMPLAINTS, "integrity-complaints", _("Integrity"), ("integrity-",)),
+    MenuItem(Perm.EARLY_WARNING, "integrity-early", _("Integrity"), ("integrity-",)),
 )
 
 
 def menu(user: User, current: str | None) -> list[dict[str, object]]:
-    """The main menu of a user: the items their role may open, the current one marked."""
+    """The main menu of a user: the items their role may open, the current one marked. Where
+    two items lead into the same part (integrity: complaints or early intervention), the first
+    the role may open stands for it."""
     allowed = perms_for(user)
-    return [
-        {
-            "url_name": item.url_name,
-            "label": item.label,
-            "active": bool(current) and current.startswith(item.prefixes),  # type: ignore[union-attr]
-        }
-        for item in MENU
-        if item.perm in allowed
-    ]
+    shown: list[dict[str, object]] = []
+    seen: set[tuple[str, ...]] = set()
+    for item in MENU:
+        if item.perm not in allowed or item.prefixes in seen:
+            continue
+        seen.add(item.prefixes)
+        active = bool(current) and current.startswith(item.prefixes)  # type: ignore[union-attr]
+        shown.append({"url_name": item.url_name, "label": item.label, "active": active})
+    return shown

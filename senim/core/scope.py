@@ -15,11 +15,19 @@ M = TypeVar("M", bound=Model)
 
 # Roles that may hold a nation-wide scope; every other role must be pinned to a territory.
 # A duty officer works at the Centre (no territory), an oblast centre (a region) or a district.
-NATIONAL_ROLES = {"national_analyst", "administrator", "npm_monitor", "duty_officer"}
+NATIONAL_ROLES = {
+    "national_analyst",
+    "administrator",
+    "npm_monitor",
+    "duty_officer",
+    "internal_security",
+    "psychologist",
+}
 # The narrowest level each role is normally pinned to.
 ROLE_LEVEL = {
     "regional_analyst": "region",
     "prosecutor": "region",
+    "supervisor": "region",
     "district_inspector": "sector",
 }
 

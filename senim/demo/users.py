@@ -39,6 +39,10 @@ def build_users() -> list[User]:
         ),
         ("prosecutor", Role.PROSECUTOR, {"region": city}),
         ("npm", Role.NPM_MONITOR, {}),
+        # Integrity: internal security and a unit commander of the demo city, a psychologist.
+        ("security", Role.INTERNAL_SECURITY, {"region": city}),
+        ("commander", Role.SUPERVISOR, {"region": city}),
+        ("psychologist", Role.PSYCHOLOGIST, {"region": city}),
         ("admin", Role.ADMINISTRATOR, {"is_superuser": True, "is_staff": True}),
     ]
     # One hash for all: the password hasher is deliberately slow.

@@ -457,3 +457,14 @@ def last_offence_day(
         qs = qs.filter(district_id=district_id)
     latest = qs.aggregate(latest=Max("registered_at"))["latest"]
     return None if latest is None else timezone.localtime(latest).date()
+
+
+def appeal_facts(*, pk: int) -> dict[str, Any] | None:
+    """An appeal's category, receipt and territory, for another app that links it (a complaint
+    against officers registered from an appeal): never the caller or the text."""
+    row = (
+        Appeal.objects.filter(pk=pk)
+        .values("pk", "category", "received_at", "region_id", "district_id")
+        .first()
+    )
+    return dict(row) if row else None

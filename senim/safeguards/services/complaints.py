@@ -402,3 +402,14 @@ def summary(*, user: User, year: int, now: dt.datetime | None = None) -> dict[st
         "by_outcome": dict(qs.values_list("outcome").annotate(n=Count("id"))),
         "one_day": one_day_counts,
     }
+
+
+def facts_for_link(*, pk: int) -> dict[str, Any] | None:
+    """Where and when an ill-treatment complaint arose, and about whom, for the integrity app
+    to link it as a complaint against officers (never the complainant or the text)."""
+    row = (
+        Complaint.objects.filter(pk=pk)
+        .values("pk", "received_at", "region_id", "district_id", "unit_id", "officer_id")
+        .first()
+    )
+    return dict(row) if row else None

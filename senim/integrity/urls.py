@@ -1,0 +1,15 @@
+from django.urls import path
+
+from senim.integrity import views, views_early
+
+urlpatterns = [
+    path("complaints/", views.complaint_list, name="integrity-complaints"),
+    path("complaints/new/", views.complaint_new, name="integrity-complaint-new"),
+    path("complaints/<int:pk>/", views.complaint_page, name="integrity-complaint"),
+    path("officers/", views.officer_list, name="integrity-officers"),
+    path("officers/<str:badge>/", views.officer_page, name="integrity-officer"),
+    path("officers/<str:badge>/discipline/", views.officer_action, name="integrity-officer-action"),
+    path("early/", views_early.flag_list, name="integrity-early"),
+    path("early/model/", views_early.model_page, name="integrity-model"),
+    path("early/<int:pk>/", views_early.flag_page, name="integrity-flag"),
+]
