@@ -15,6 +15,7 @@ from senim.analytics.predict import (
     make,
 )
 from senim.analytics.predict.auto import default_candidates
+from senim.analytics.predict.mohler import window_pairs
 from senim.analytics.predict.seppgrid import _GridHawkes
 from senim.demo import process
 
@@ -74,7 +75,7 @@ def planted_hot_spot(seed: int = 3) -> tuple[Grid, Events, Events, int]:
         RetrospectivePredictor(),
         ProspectivePredictor(),
         SeppGridPredictor(),
-        MohlerPredictor(iterations=8),
+        MohlerPredictor(max_iterations=50),
         AutoPredictor(weeks=4),
     ],
     ids=lambda p: p.name,
@@ -161,8 +162,10 @@ def test_seppgrid_recursion_equals_the_sum_over_all_pairs():
     assert loglik == pytest.approx(expected, rel=1e-6)
 
 
-def test_mohler_fits_and_its_triggering_share_is_sensible():
-    rng = np.random.default_rng(8)
+def simulated_hawkes(seed: int) -> tuple[Events, float]:
+    """About 6 000 events of the demo's process on 3 km × 3 km over 500 days, branching 0.45
+    (mean delay 2 days, 60 m spread): the events and the simulation's own triggered share."""
+    rng = np.random.default_rng(seed)
     hours = 500 * 24
     background = process.Background(
         centres=np.array([[1500.0, 1500.0], [800.0, 2200.0], [2300.0, 900.0]]),
@@ -172,17 +175,124 @@ def test_mohler_fits_and_its_triggering_share_is_sensible():
     )
     trigger = process.Trigger(branching=0.45, decay=1 / (24 * 2.0), sigma=60.0)
     sim = process.simulate(background, trigger, rng)
-    events = Events.of(sim.t / 24, sim.x, sim.y)
-    true_share = float(np.mean(sim.parent >= 0))
-    grid = Grid(0, 0, 100, nx=30, ny=30)
-    model = MohlerPredictor(trigger_days=20, trigger_radius_m=300, iterations=15)
-    fit = model.fit(events, grid).fitted
+    return Events.of(sim.t / 24, sim.x, sim.y), float(np.mean(sim.parent >= 0))
+
+
+HAWKES_GRID = Grid(0, 0, 100, nx=30, ny=30)
+
+
+def small_mohler(**params) -> MohlerPredictor:
+    return MohlerPredictor(trigger_days=20, trigger_radius_m=300, **params)
+
+
+def test_mohler_fits_and_its_triggering_share_is_sensible():
+    events, true_share = simulated_hawkes(8)
+    model = small_mohler()
+    fit = model.fit(events, HAWKES_GRID).fitted
     assert fit is not None and fit.pairs > 0
     assert fit.trigger_share == pytest.approx(true_share, abs=0.12)
     assert 0.5 < fit.mean_delay_days < 6  # true mean delay: 2 days
     assert fit.trigger_distance_m < 200  # true mean distance: 60 · √(π/2) ≈ 75 m
     risk = model.predict(float(events.t[-1]) + 1e-9)
-    assert risk.risk.shape == grid.shape and np.all(np.isfinite(risk.risk))
+    assert risk.risk.shape == HAWKES_GRID.shape and np.all(np.isfinite(risk.risk))
+
+
+@pytest.mark.parametrize("seed", [8, 9, 10])
+def test_mohler_recovers_the_branching_ratio_of_a_simulated_hawkes_process(seed):
+    events, _ = simulated_hawkes(seed)
+    fit = small_mohler().fit(events, HAWKES_GRID).fitted
+    assert fit is not None and fit.converged
+    assert fit.branching_ratio == pytest.approx(0.45, abs=0.05)
+    assert fit.mean_delay_days == pytest.approx(2.0, abs=0.5)
+
+
+def test_mohler_converges_before_its_guard_and_reports_the_log_likelihood_path():
+    events, _ = simulated_hawkes(8)
+    fit = small_mohler(max_iterations=200).fit(events, HAWKES_GRID).fitted
+    assert fit is not None and fit.converged
+    assert 2 <= fit.iterations < 200
+    assert len(fit.log_likelihood) == len(fit.branching_path) == fit.iterations
+    steps = np.diff(fit.log_likelihood)
+    assert abs(steps[-1]) <= 1e-5 * fit.events
+    assert abs(fit.branching_path[-1] - fit.branching_path[-2]) <= 1e-4
+    # The likelihood climbs from the start: the path is a real optimisation, not a constant.
+    assert fit.log_likelihood[-1] > fit.log_likelihood[1] + 10
+    assert fit.branching_path[-1] == fit.branching_ratio
+    # Stopped by the guard, the fit says so.
+    guarded = small_mohler(max_iterations=3).fit(events, HAWKES_GRID).fitted
+    assert guarded is not None and not guarded.converged and guarded.iterations == 3
+
+
+def test_coincident_duplicates_do_not_raise_the_branching_ratio():
+    events, _ = simulated_hawkes(8)
+    rng = np.random.default_rng(1)
+    # 40 % of the offences recorded two or three times, at the same point within the hour.
+    copies = np.where(rng.random(len(events)) < 0.4, rng.integers(1, 3, len(events)), 0)
+    late = np.repeat(events.t, copies) + rng.uniform(0, 1 / 24, copies.sum())
+    doubled = Events.of(
+        np.r_[events.t, late],
+        np.r_[events.x, np.repeat(events.x, copies)],
+        np.r_[events.y, np.repeat(events.y, copies)],
+    )
+    base = small_mohler().fit(events, HAWKES_GRID).fitted
+    kept = small_mohler().fit(doubled, HAWKES_GRID).fitted
+    read_as_triggering = small_mohler(coincident_m=0).fit(doubled, HAWKES_GRID).fitted
+    assert base is not None and kept is not None and read_as_triggering is not None
+    assert kept.coincident_pairs > 0 and read_as_triggering.coincident_pairs == 0
+    assert kept.branching_ratio <= base.branching_ratio + 0.02
+    # Without the rule the same data read as more triggering: the test can tell.
+    assert read_as_triggering.branching_ratio > base.branching_ratio + 0.04
+
+
+def test_busy_snapped_addresses_are_background_not_triggering():
+    events, _ = simulated_hawkes(8)
+    rng = np.random.default_rng(2)
+    # Twenty snapped addresses (a shop, a station) reporting at random times, ~70 each.
+    points = rng.uniform(500, 2500, (20, 2))
+    reports = rng.poisson(70, 20)
+    busy = Events.of(
+        np.r_[events.t, rng.uniform(0, 500, reports.sum())],
+        np.r_[events.x, np.repeat(points[:, 0], reports)],
+        np.r_[events.y, np.repeat(points[:, 1], reports)],
+    )
+    base = small_mohler().fit(events, HAWKES_GRID).fitted
+    fit = small_mohler().fit(busy, HAWKES_GRID).fitted
+    assert base is not None and fit is not None
+    # The reports are background, so the triggered share can only fall.
+    assert fit.branching_ratio < base.branching_ratio
+
+
+def test_window_pairs_are_exactly_the_pairs_inside_the_support():
+    rng = np.random.default_rng(4)
+    t = np.sort(rng.uniform(0, 60, 400))
+    x, y = rng.uniform(0, 1500, 400), rng.uniform(0, 1500, 400)
+    found: set[tuple[int, int]] = set()
+    blocks = 0
+    for lo, hi, i, j in window_pairs(t, x, y, 10.0, 200.0, block_pairs=300):
+        assert np.all((i >= lo) & (i < hi)) and np.all(np.diff(i) >= 0)
+        found.update(zip(i.tolist(), j.tolist(), strict=True))
+        blocks += 1
+    assert blocks > 3  # small blocks: the pairs were built piece by piece
+    lag = t[:, None] - t[None, :]
+    close = np.hypot(x[:, None] - x[None, :], y[:, None] - y[None, :]) <= 200.0
+    brute = np.argwhere((lag > 0) & (lag <= 10.0) & close)
+    assert found == {(int(a), int(b)) for a, b in brute}
+
+
+def test_candidate_pairs_grow_with_the_events_not_their_square():
+    events, _ = simulated_hawkes(8)
+    # The same city twice, side by side: twice the events at the same density.
+    twice = Events.of(
+        np.r_[events.t, events.t], np.r_[events.x, events.x + 3000], np.r_[events.y, events.y]
+    )
+    one = small_mohler().fit(events, HAWKES_GRID).fitted
+    two = small_mohler().fit(twice, Grid(0, 0, 100, nx=60, ny=30)).fitted
+    assert one is not None and two is not None
+    assert two.events == pytest.approx(2 * one.events, rel=0.01)
+    assert two.pairs == pytest.approx(2 * one.pairs, rel=0.02)
+    assert one.pairs < 30 * one.events  # the window, not n (5 876 events)
+    with pytest.raises(ValueError, match="max_pairs"):
+        small_mohler(max_pairs=one.pairs // 2).fit(events, HAWKES_GRID)
 
 
 def test_auto_is_never_worse_than_naive_on_its_own_back_test():
@@ -237,6 +347,10 @@ def test_invalid_parameters_are_refused():
         AutoPredictor(coverage=1.5)
     with pytest.raises(ValueError, match="positive"):
         NaivePredictor(window_days=0)
+    with pytest.raises(ValueError, match="chance_lags"):
+        MohlerPredictor(chance_lags=1.0)
+    with pytest.raises(ValueError, match="max_iterations"):
+        MohlerPredictor(max_iterations=0)
     grid, train, _, _ = planted_hot_spot()
     with pytest.raises(ValueError, match="horizon"):
         RetrospectivePredictor().fit(train, grid).predict(100.0, horizon_days=0)
