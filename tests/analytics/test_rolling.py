@@ -278,3 +278,18 @@ def test_hit_rate_of_the_yearly_count_is_what_the_report_says():
         for o in origins
     ]
     assert report.model("yearly-count").result.mean_hit_rate() == pytest.approx(np.mean(by_hand))
+
+
+def test_events_indexed_on_the_grid_count_like_the_grid():
+    from senim.analytics.predict.base import GridEvents, cell_counts
+
+    events = stationary(8)
+    indexed = GridEvents.index(events, GRID)
+    part = indexed.before(300.0).between(100.0, 300.0)
+    plain = events.before(300.0).between(100.0, 300.0)
+    weights = np.linspace(0, 1, len(plain))
+    assert isinstance(part, GridEvents)
+    assert np.array_equal(cell_counts(part, GRID), GRID.counts(plain.x, plain.y))
+    assert np.allclose(cell_counts(part, GRID, weights), GRID.counts(plain.x, plain.y, weights))
+    other = Grid(0.0, 0.0, 50.0, nx=20, ny=20)  # another grid: binned afresh
+    assert np.array_equal(cell_counts(part, other), other.counts(plain.x, plain.y))

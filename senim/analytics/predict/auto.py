@@ -36,7 +36,7 @@ import numpy as np
 
 from senim.analytics.grid import Grid
 from senim.analytics.paired import PairedDifference, paired_difference
-from senim.analytics.predict.base import Events, Predictor, RiskGrid
+from senim.analytics.predict.base import Events, GridEvents, Predictor, RiskGrid
 from senim.analytics.predict.counts import (
     AllHistoryCountPredictor,
     BlendPredictor,
@@ -208,7 +208,8 @@ class AutoPredictor:
             raise RuntimeError(f"{self.name}: call fit() before predict()")
         if horizon_days <= 0:
             raise ValueError(f"horizon_days must be positive, got {horizon_days}")
-        events, grid = self._events.before(at), self._grid
+        grid = self._grid
+        events = GridEvents.index(self._events, grid).before(at)
         total = self.weeks + self.evaluate_weeks
         origins = [at - k * horizon_days for k in range(total, 0, -1)]
         names: list[str] = []
@@ -268,7 +269,7 @@ class AutoPredictor:
     def _score(
         self,
         factory: Factory,
-        events: Events,
+        events: GridEvents,
         grid: Grid,
         origins: list[float],
         horizon_days: float,
@@ -282,7 +283,7 @@ class AutoPredictor:
         for origin in origins:
             after = events.between(origin, origin + horizon_days)
             known = events.before(origin)
-            on_grid = bool((grid.flat_index(after.x, after.y) >= 0).any())
+            on_grid = bool((after.cell >= 0).any()) if isinstance(after, GridEvents) else True
             if len(known) == 0 or not on_grid:
                 rates.append(math.nan)
                 continue

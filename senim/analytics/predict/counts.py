@@ -29,7 +29,7 @@ import numpy as np
 
 from senim.analytics.grid import FloatArray, Grid
 from senim.analytics.kde import density
-from senim.analytics.predict.base import Events, HistoryPredictor, RiskGrid
+from senim.analytics.predict.base import Events, HistoryPredictor, RiskGrid, cell_counts
 
 YEAR_DAYS = 365.0
 
@@ -39,12 +39,12 @@ def _surface(
 ) -> FloatArray:
     if bandwidth_m > 0:
         return density(grid, events.x, events.y, bandwidth_m, weights)
-    return grid.counts(events.x, events.y, weights)
+    return cell_counts(events, grid, weights)
 
 
 def _tie_break(events: Events, grid: Grid) -> FloatArray:
     """All-history counts scaled below one, added to break ties without overturning a count."""
-    counts = grid.counts(events.x, events.y)
+    counts = cell_counts(events, grid)
     return counts / (float(counts.max()) + 1.0)
 
 
@@ -70,7 +70,7 @@ class YearlyCountPredictor(HistoryPredictor):
         events, grid = self.history(horizon_days)
         past = events.before(at)
         recent = past.between(at - self.window_days, at)
-        risk = grid.counts(recent.x, recent.y) + _tie_break(past, grid)
+        risk = cell_counts(recent, grid) + _tie_break(past, grid)
         return RiskGrid(grid, risk * (horizon_days / self.window_days), self.name)
 
 
@@ -85,8 +85,8 @@ class AllHistoryCountPredictor(HistoryPredictor):
         if len(past) == 0:
             return RiskGrid(grid, np.zeros(grid.shape), self.name)
         year = past.between(at - YEAR_DAYS, at)
-        counts = grid.counts(year.x, year.y)
-        risk = grid.counts(past.x, past.y) + counts / (float(counts.max()) + 1.0)
+        counts = cell_counts(year, grid)
+        risk = cell_counts(past, grid) + counts / (float(counts.max()) + 1.0)
         span = max(at - float(past.t[0]), 1.0)
         return RiskGrid(grid, risk * (horizon_days / span), self.name)
 
