@@ -391,6 +391,9 @@ def main() -> None:
     parser.add_argument("--no-mohler", dest="mohler", action="store_false")
     parser.add_argument("--monthly", action="store_true", help="also 28-day horizons")
     parser.add_argument("--no-real", dest="real", action="store_false")
+    parser.add_argument(
+        "--no-synthetic", dest="synthetic", action="store_false", help="the real data set only"
+    )
     parser.add_argument("--real-data", help="the MCI wheel, a folder holding it, or unpacked")
     parser.add_argument(
         "--speed-only", action="store_true", help="part 1 only (speed and one week's hit rate)"
@@ -406,6 +409,19 @@ def main() -> None:
     print(describe())
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     print(f"load average at start (1, 5, 15 min): {load} — other work shares the CPUs if > 0")
+    started = time.perf_counter()
+    if args.synthetic:
+        synthetic(args)
+    if not args.speed_only and args.real:
+        real(args)
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(
+        f"\ntotal {time.perf_counter() - started:.0f} s; peak RSS of this process "
+        f"{peak_rss_mb():,.0f} MB; load average at the end: {load}"
+    )
+
+
+def synthetic(args: argparse.Namespace) -> None:
     started = time.perf_counter()
     city = simulate_city(args.events, args.days, args.seed)
     print(
@@ -423,23 +439,20 @@ def main() -> None:
             args,
             truth=truth_of(city),
         )
-        if args.real:
-            loaded = time.perf_counter()
-            real = real_crime.load(args.real_data, SIDE_M, CELL_M)
-            print(
-                f"\nreal: Toronto Police Service, Major Crime Indicators (Open Government "
-                f"Licence – Toronto), from the {real.source}: {real.rows_read:,} rows, "
-                f"{len(real.events):,} offences {real.first_day} – {real.last_day} in "
-                f"{SIDE_M / 1000:g} km × {SIDE_M / 1000:g} km, {CELL_M:g} m cells; loaded in "
-                f"{time.perf_counter() - loaded:.1f} s"
-            )
-            last = float(math.floor(real.events.t[-1])) + 1.0 - HORIZON
-            part_two("real (Toronto MCI)", real.events, real.grid, last, args, goal=0.02)
-    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+
+
+def real(args: argparse.Namespace) -> None:
+    loaded = time.perf_counter()
+    city = real_crime.load(args.real_data, SIDE_M, CELL_M)
     print(
-        f"\ntotal {time.perf_counter() - started:.0f} s; peak RSS of this process "
-        f"{peak_rss_mb():,.0f} MB; load average at the end: {load}"
+        f"\nreal: Toronto Police Service, Major Crime Indicators (Open Government "
+        f"Licence – Toronto), from the {city.source}: {city.rows_read:,} rows, "
+        f"{len(city.events):,} offences {city.first_day} – {city.last_day} in "
+        f"{SIDE_M / 1000:g} km × {SIDE_M / 1000:g} km, {CELL_M:g} m cells; loaded in "
+        f"{time.perf_counter() - loaded:.1f} s"
     )
+    last = float(math.floor(city.events.t[-1])) + 1.0 - HORIZON
+    part_two("real (Toronto MCI)", city.events, city.grid, last, args, goal=0.02)
 
 
 if __name__ == "__main__":

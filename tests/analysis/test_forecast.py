@@ -104,6 +104,9 @@ def test_the_command_stores_each_region_once_and_the_page_reads_it(
     assert api["stored"] is True and api["model"] == row.model
     assert len(api["top_cells"]) == len(stored.top)
     assert api["backtest"]["mean_pai"] == pytest.approx(stored.pai(stored.backtest.mean_chosen))
+    assert api["backtest"]["baseline_name"] == "yearly-count"
+    assert api["backtest"]["verdict"] == stored.backtest.verdict
+    assert api["backtest"]["difference"]["n"] == 12
 
 
 def test_the_command_refuses_an_unknown_region_or_share(twenty_weeks: None) -> None:
