@@ -194,7 +194,7 @@ def forecast_page(request: HttpRequest) -> HttpResponse:
                 "labels": {
                     "risk": _("Forecast risk"),
                     "top": _("Flagged cells"),
-                    "chosen": _("Model chosen"),
+                    "chosen": _("Forecast"),  # walked forward: each week's own choice
                     "baseline": _("Last year's count"),
                     "hindsight": _("Best possible"),
                     "hitRate": _("Hit rate"),
