@@ -15,6 +15,11 @@ Bowers, Johnson & Pease 2004):
 Only events inside the grid are scored (an event outside it cannot be flagged and is not in
 the area being forecast). A rolling-origin back-test refits the predictor at every origin on
 the events before it, so nothing from the future leaks into a forecast.
+
+`rolling_report` is the comparison every forecast is judged by: the **yearly count per cell**
+(the bar) and the all-history count are always in it, first, and every model gets its hit rate
+and PAI at each coverage and its paired difference against the yearly count with a confidence
+interval (senim.analytics.paired). `compare` is the older table against a known truth.
 """
 
 from __future__ import annotations
