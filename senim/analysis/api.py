@@ -261,7 +261,8 @@ def compstat(request: HttpRequest, f: Query[CompStatFilters]) -> Any:
 @router.get("/forecast", response=RESPONSES, summary="Next 7 days: the top k % of cells")
 def forecast_(request: HttpRequest, f: Query[ForecastFilters]) -> Any:
     """The stored forecast (`senim forecast`) when there is one, else computed now, with the
-    automatic predictor's choice and its weekly back-test (hit rate, PAI)."""
+    automatic predictor's choice and its last 12 weeks walked forward against last year's count
+    per cell (hit rates, PAI, the paired difference and its 95 % interval, a verdict)."""
 
     def work(user: User) -> dict[str, Any]:
         area = areas.resolve(user, f.area)
@@ -303,6 +304,8 @@ def forecast_(request: HttpRequest, f: Query[ForecastFilters]) -> Any:
                 "baseline_mean_hit_rate": b.mean_baseline,
                 "baseline_mean_pai": r.pai(b.mean_baseline),
                 "hindsight_mean_hit_rate": b.mean_hindsight,
+                "all_history_mean_hit_rate": b.mean_all_history,
+                "verdict": b.verdict,  # against the yearly count: better / worse / uncertain
             },
         }
 

@@ -1,9 +1,13 @@
 """Forecast "next 7 days: the top k % of cells" with how accurate such forecasts have been.
 
 The automatic predictor (senim.analytics.predict.auto) back-tests every candidate model on the
-area's last weeks and forecasts with the best; this module feeds it the area's offences, keeps
-what it chose and its weekly scores, and stores region forecasts (`senim forecast`) so the
-page can read them instead of fitting again. Time is in local days since 1970-01-01, so a
+area's last 12 weeks and forecasts with the best one *if it beat last year's count per cell*
+on those weeks, else with last year's count. What the page reports is not that winner's own
+back-test (choosing the best of many flatters it) but the automatic forecast walked forward:
+each of the 12 weeks before, forecast by what the choice would have taken from the weeks
+before it, beside the yearly count on the same weeks and the paired difference with its 95 %
+interval. This module feeds it the area's offences, keeps what it chose and those scores, and
+stores region forecasts (`senim forecast`) so the page can read them instead of fitting again. Time is in local days since 1970-01-01, so a
 forecast "from" a day starts at that day's Almaty midnight.
 """
 
@@ -25,12 +29,16 @@ from senim.analysis.params import AnalysisError, NoData
 from senim.analysis.plane import Plane, located, plane_for
 from senim.analytics.backtest import area_share, hindsight_max
 from senim.analytics.grid import FloatArray
+from senim.analytics.paired import PairedDifference
 from senim.analytics.predict import AutoPredictor, Events
 from senim.core.models import Region, Role, User
 from senim.register.services import offence_events
 
 HORIZON_DAYS = 7
-BACKTEST_WEEKS = 8
+# The automatic predictor chooses from the 12 weeks before a forecast; the page reports how the
+# automatic forecast, chosen that way each week, did over the 12 weeks before that.
+BACKTEST_WEEKS = 12
+EVALUATE_WEEKS = 12
 COVERAGES = (0.01, 0.02, 0.05, 0.1, 0.2)
 DEFAULT_COVERAGE = 0.05
 DEFAULT_CELL_M = 150.0
@@ -38,19 +46,32 @@ DEFAULT_CELL_M = 150.0
 # found by police activity itself (speeding, drinking in public), so forecasting them would
 # forecast the police.
 DEFAULT_KINDS = ("crime", "criminal_misdemeanour")
-# Enough for the longest candidate window (a year with two years of tie-breaking) plus the
-# back-test weeks.
+# Enough for the longest candidate (a count decayed with a four-year half-life reads every
+# event it is given) without letting the query grow without bound, plus the back-test weeks.
 HISTORY_DAYS = 3 * 365
+BASELINE_NAME = "yearly-count"
 
 
 @dataclass(frozen=True)
 class Backtest:
+    """The last `EVALUATE_WEEKS` weeks as the automatic forecast would have made them.
+
+    `chosen[k]` is the hit rate of the model the automatic choice took for week k from the
+    weeks before it (`chosen_models[k]`); `baseline[k]` the yearly count's, `all_history[k]`
+    the all-history count's; `difference` the paired difference chosen − yearly count with its
+    95 % interval (senim.analytics.paired). `candidates` are the mean hit rates of every
+    candidate on the weeks the forecast itself was chosen from.
+    """
+
     origins: tuple[dt.date, ...]
-    chosen: tuple[float | None, ...]  # hit rate of the chosen model each week (None: no events)
-    baseline: tuple[float | None, ...]  # the naive last-week forecast's
+    chosen: tuple[float | None, ...]
+    baseline: tuple[float | None, ...]  # the yearly count per cell
     hindsight: tuple[float | None, ...]  # the best any map could have done that week
-    candidates: tuple[tuple[str, float | None], ...]  # every candidate's mean hit rate
+    candidates: tuple[tuple[str, float | None], ...]
     baseline_name: str
+    chosen_models: tuple[str, ...] = ()
+    all_history: tuple[float | None, ...] = ()
+    difference: PairedDifference | None = None
 
     @staticmethod
     def _mean(values: tuple[float | None, ...]) -> float | None:
@@ -66,21 +87,38 @@ class Backtest:
         return self._mean(self.baseline)
 
     @property
+    def mean_all_history(self) -> float | None:
+        return self._mean(self.all_history)
+
+    @property
     def mean_hindsight(self) -> float | None:
         return self._mean(self.hindsight)
+
+    @property
+    def weeks(self) -> int:
+        return len(self.origins)
+
+    @property
+    def verdict(self) -> str:
+        """'better', 'worse' or 'uncertain': the forecast against the yearly count."""
+        return "uncertain" if self.difference is None else self.difference.verdict
 
     def to_json(self) -> dict[str, Any]:
         return {
             "origins": [d.isoformat() for d in self.origins],
             "chosen": list(self.chosen),
+            "chosen_models": list(self.chosen_models),
             "baseline": list(self.baseline),
+            "all_history": list(self.all_history),
             "hindsight": list(self.hindsight),
             "candidates": [list(c) for c in self.candidates],
             "baseline_name": self.baseline_name,
+            "difference": None if self.difference is None else self.difference.to_json(),
         }
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> Backtest:
+        diff = d.get("difference")
         return cls(
             origins=tuple(dt.date.fromisoformat(o) for o in d["origins"]),
             chosen=tuple(d["chosen"]),
@@ -88,7 +126,28 @@ class Backtest:
             hindsight=tuple(d["hindsight"]),
             candidates=tuple((str(n), v) for n, v in d["candidates"]),
             baseline_name=str(d["baseline_name"]),
+            chosen_models=tuple(d.get("chosen_models", ())),
+            all_history=tuple(d.get("all_history", ())),
+            difference=None
+            if diff is None
+            else PairedDifference(
+                mean=_num(diff["mean"]),
+                low=_num(diff["low"]),
+                high=_num(diff["high"]),
+                n=int(diff["n"]),
+                confidence=float(diff["confidence"]),
+            ),
         )
+
+    @classmethod
+    def is_current(cls, d: dict[str, Any]) -> bool:
+        """Stored before the yearly count became the bar (its baseline was last week's
+        count): such a row is recomputed rather than shown against the wrong baseline."""
+        return d.get("baseline_name") == BASELINE_NAME and d.get("difference") is not None
+
+
+def _num(value: float | None) -> float:
+    return math.nan if value is None else float(value)
 
 
 @dataclass(frozen=True)
@@ -195,23 +254,28 @@ def compute(
     t = events.t_local[ok].astype(np.int64) / 86_400.0
     history = Events.of(t, x, y)
     at = day_number(issued_for)
-    predictor = AutoPredictor(weeks=BACKTEST_WEEKS, coverage=coverage).fit(history, plane.grid)
+    predictor = AutoPredictor(
+        weeks=BACKTEST_WEEKS, coverage=coverage, evaluate_weeks=EVALUATE_WEEKS
+    ).fit(history, plane.grid)
     risk = predictor.predict(at, float(HORIZON_DAYS))
     choice = predictor.choice
-    assert choice is not None
-    chosen, baseline = choice.score(choice.chosen), choice.score(choice.baseline)
+    assert choice is not None and choice.walk_forward is not None
+    walk = choice.walk_forward
     hindsight: list[float | None] = []
-    for origin in choice.origins:
+    for origin in walk.origins:
         after = history.between(origin, origin + HORIZON_DAYS)
         on_grid = bool((plane.grid.flat_index(after.x, after.y) >= 0).any())
         hindsight.append(_rate(hindsight_max(after, plane.grid, coverage)) if on_grid else None)
     backtest = Backtest(
-        origins=tuple(issued_for - dt.timedelta(days=round(at - o)) for o in choice.origins),
-        chosen=tuple(_rate(v) for v in chosen.hit_rates),
-        baseline=tuple(_rate(v) for v in baseline.hit_rates),
+        origins=tuple(issued_for - dt.timedelta(days=round(at - o)) for o in walk.origins),
+        chosen=tuple(_rate(v) for v in walk.hit_rates),
+        baseline=tuple(_rate(v) for v in walk.baseline_rates),
         hindsight=tuple(hindsight),
         candidates=tuple((s.name, _rate(s.mean_hit_rate)) for s in choice.scores),
         baseline_name=choice.baseline,
+        chosen_models=walk.chosen,
+        all_history=tuple(_rate(v) for v in walk.all_history_rates),
+        difference=walk.difference,
     )
     # Stored forecasts keep float32; rank the same values here so both agree cell for cell.
     values = risk.risk.astype("<f4").astype(np.float64)
@@ -263,7 +327,7 @@ def stored(
         .order_by("cell_m")
         .first()
     )
-    if row is None:
+    if row is None or not Backtest.is_current(row.backtest):
         return None
     return _result(
         area=area,
@@ -327,7 +391,7 @@ def store_region(
         coverage=coverage,
         kinds=_kinds_key(kinds),
     ).first()
-    if existing is not None:
+    if existing is not None and Backtest.is_current(existing.backtest):
         return existing, False
     try:
         result = compute(user=user, area=area, issued_for=day, coverage=coverage, kinds=kinds)
@@ -335,6 +399,9 @@ def store_region(
         return None, False
     try:
         with transaction.atomic():
+            if existing is not None:
+                # Stored against last week's count, the old bar: replaced, not shown.
+                existing.delete()
             row = Forecast.objects.create(
                 region=region,
                 issued_for=day,

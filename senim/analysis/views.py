@@ -32,6 +32,7 @@ from senim.analysis.measures import (
 from senim.analysis.params import ALPHAS, KINDS, AnalysisError, NoData, kind_label, number
 from senim.analysis.pdf import compstat_pdf, explanation
 from senim.analysis.peak_times import peak_times
+from senim.analytics.paired import PairedDifference
 from senim.core.demo_flag import demo_data_present
 from senim.core.models import User
 
@@ -193,8 +194,8 @@ def forecast_page(request: HttpRequest) -> HttpResponse:
                 "labels": {
                     "risk": _("Forecast risk"),
                     "top": _("Flagged cells"),
-                    "chosen": _("Model chosen"),
-                    "baseline": _("Naive forecast"),
+                    "chosen": _("Forecast"),  # walked forward: each week's own choice
+                    "baseline": _("Last year's count"),
                     "hindsight": _("Best possible"),
                     "hitRate": _("Hit rate"),
                 }
@@ -205,12 +206,15 @@ def forecast_page(request: HttpRequest) -> HttpResponse:
             "pai_chosen": result.pai(result.backtest.mean_chosen),
             "pai_baseline": result.pai(result.backtest.mean_baseline),
             "pai_hindsight": result.pai(result.backtest.mean_hindsight),
+            "pai_all_history": result.pai(result.backtest.mean_all_history),
+            "difference": _points(result.backtest.difference),
             "hit": {
                 name: None if value is None else value * 100
                 for name, value in (
                     ("chosen", result.backtest.mean_chosen),
                     ("baseline", result.backtest.mean_baseline),
                     ("hindsight", result.backtest.mean_hindsight),
+                    ("all_history", result.backtest.mean_all_history),
                 )
             },
             # No kind ticked means the forecast's default kinds: show those ticked.
@@ -220,6 +224,13 @@ def forecast_page(request: HttpRequest) -> HttpResponse:
     return _page(
         request, "analysis/forecast.html", build, coverages=[round(c * 100) for c in COVERAGES]
     )
+
+
+def _points(diff: PairedDifference | None) -> dict[str, float] | None:
+    """The paired difference in percentage points, for the page's sentence."""
+    if diff is None or diff.n < 2:
+        return None
+    return {"mean": diff.mean * 100, "low": diff.low * 100, "high": diff.high * 100}
 
 
 # --- evaluation of a measure --------------------------------------------------------------------

@@ -15,6 +15,11 @@ Bowers, Johnson & Pease 2004):
 Only events inside the grid are scored (an event outside it cannot be flagged and is not in
 the area being forecast). A rolling-origin back-test refits the predictor at every origin on
 the events before it, so nothing from the future leaks into a forecast.
+
+`rolling_report` is the comparison every forecast is judged by: the **yearly count per cell**
+(the bar) and the all-history count are always in it, first, and every model gets its hit rate
+and PAI at each coverage and its paired difference against the yearly count with a confidence
+interval (senim.analytics.paired). `compare` is the older table against a known truth.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from senim.analytics.grid import FloatArray, Grid, IntArray
+from senim.analytics.paired import PairedDifference, paired_difference
 from senim.analytics.predict.base import Events, Predictor, RiskGrid
 
 PredictorFactory = Callable[[], Predictor]
@@ -271,4 +277,122 @@ def compare(
         rows=tuple(rows),
         hindsight_hit_rate=hindsight,
         truth_hit_rate=truth_rate,
+    )
+
+
+# --- honest comparison against the yearly count -------------------------------------------------
+
+
+def rolling_origins(last_origin: float, count: int, step_days: float = 7.0) -> tuple[float, ...]:
+    """`count` origins `step_days` apart, the last at `last_origin`, oldest first.
+
+    Weekly origins with a 7-day horizon, or monthly ones (step and horizon of 28 or 30 days):
+    each horizon [origin, origin + step) then ends where the next begins.
+    """
+    if count < 1:
+        raise ValueError(f"at least one origin is needed, got {count}")
+    if step_days <= 0:
+        raise ValueError(f"step_days must be positive, got {step_days}")
+    return tuple(float(last_origin - step_days * k) for k in range(count - 1, -1, -1))
+
+
+@dataclass(frozen=True)
+class ModelReport:
+    """One model's rolling back-test and its paired difference against the baseline, per
+    coverage (same order as the report's coverages)."""
+
+    result: BacktestResult
+    differences: tuple[PairedDifference, ...]
+
+    @property
+    def name(self) -> str:
+        return self.result.model
+
+
+@dataclass(frozen=True)
+class RollingReport:
+    """Every model on the same rolling origins, each against the yearly count."""
+
+    baseline: str
+    horizon_days: float
+    coverages: tuple[float, ...]
+    origins: tuple[float, ...]
+    models: tuple[ModelReport, ...]
+    hindsight: tuple[float, ...]  # mean hindsight maximum per coverage
+
+    def model(self, name: str) -> ModelReport:
+        for report in self.models:
+            if report.name == name:
+                return report
+        raise KeyError(name)
+
+    def to_text(self) -> str:
+        """A plain table: hit rate and PAI at each coverage, difference and CI at each."""
+        heads = " ".join(f"{f'hit@{c:.0%}':>8} {f'PAI@{c:.0%}':>7}" for c in self.coverages)
+        lines = [f"{'model':<40} {heads}  difference vs {self.baseline} (95 % CI)"]
+        for report in self.models:
+            cells = " ".join(
+                f"{report.result.mean_hit_rate(i):>8.3f} {report.result.mean_pai(i):>7.2f}"
+                for i in range(len(self.coverages))
+            )
+            diffs = "  ".join(
+                f"{d.mean:+.3f} [{d.low:+.3f}, {d.high:+.3f}]"
+                if report.name != self.baseline
+                else "(baseline)"
+                for d in report.differences
+            )
+            lines.append(f"{report.name:<40} {cells}  {diffs}")
+        hind = " ".join(f"{h:>8.3f} {'':>7}" for h in self.hindsight)
+        lines.append(f"{'hindsight maximum':<40} {hind}")
+        return "\n".join(lines)
+
+
+def rolling_report(
+    factories: Sequence[PredictorFactory],
+    events: Events,
+    grid: Grid,
+    origins: Sequence[float],
+    horizon_days: float = 7.0,
+    coverages: Sequence[float] = (0.01, 0.05, 0.1),
+    confidence: float = 0.95,
+) -> RollingReport:
+    """Rolling-origin back-test of the yearly count, the all-history count and `factories`.
+
+    Every model is refitted at each origin on the events before it; each gets its hit rate
+    and PAI at every coverage and its paired difference against the yearly count per cell.
+    """
+    from senim.analytics.predict.counts import AllHistoryCountPredictor, YearlyCountPredictor
+
+    _check_origins(events, origins, horizon_days)
+    scored = [o for o in origins if _on_grid(events.between(o, o + horizon_days), grid)]
+    if not scored:
+        raise ValueError("no origin has events on the grid in its horizon: nothing to score")
+    everyone: list[PredictorFactory] = [YearlyCountPredictor, AllHistoryCountPredictor]
+    everyone += list(factories)
+    results = [rolling_origin(f, events, grid, scored, horizon_days, coverages) for f in everyone]
+    base = results[0]
+    reports = []
+    for result in results:
+        diffs = tuple(
+            paired_difference(
+                [row[i] for row in result.hit_rates],
+                [row[i] for row in base.hit_rates],
+                confidence,
+            )
+            for i in range(len(coverages))
+        )
+        reports.append(ModelReport(result, diffs))
+    hindsight = tuple(
+        float(
+            np.mean([hindsight_max(events.between(o, o + horizon_days), grid, c) for o in scored])
+        )
+        for c in coverages
+    )
+    return RollingReport(
+        baseline=base.model,
+        horizon_days=float(horizon_days),
+        coverages=tuple(float(c) for c in coverages),
+        origins=tuple(float(o) for o in scored),
+        models=tuple(reports),
+        hindsight=hindsight,
     )

@@ -11,8 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from senim.analytics.predict.auto import AutoChoice, AutoPredictor, CandidateScore
+from senim.analytics.predict.auto import AutoChoice, AutoPredictor, CandidateScore, WalkForward
 from senim.analytics.predict.base import Events, Predictor, RiskGrid
+from senim.analytics.predict.counts import (
+    AllHistoryCountPredictor,
+    BlendPredictor,
+    DecayedCountPredictor,
+    YearlyCountPredictor,
+)
 from senim.analytics.predict.mohler import MohlerFit, MohlerPredictor
 from senim.analytics.predict.naive import NaivePredictor
 from senim.analytics.predict.prospective import ProspectivePredictor
@@ -20,6 +26,10 @@ from senim.analytics.predict.retrospective import RetrospectivePredictor
 from senim.analytics.predict.seppgrid import SeppGridFit, SeppGridPredictor
 
 PREDICTORS: dict[str, Callable[..., Predictor]] = {
+    "yearly-count": YearlyCountPredictor,
+    "all-history-count": AllHistoryCountPredictor,
+    "decayed": DecayedCountPredictor,
+    "blend": BlendPredictor,
     "naive": NaivePredictor,
     "retrospective": RetrospectivePredictor,
     "prospective": ProspectivePredictor,
@@ -41,9 +51,12 @@ def make(name: str, **params: Any) -> Predictor:
 
 __all__ = [
     "PREDICTORS",
+    "AllHistoryCountPredictor",
     "AutoChoice",
     "AutoPredictor",
+    "BlendPredictor",
     "CandidateScore",
+    "DecayedCountPredictor",
     "Events",
     "MohlerFit",
     "MohlerPredictor",
@@ -54,5 +67,7 @@ __all__ = [
     "RiskGrid",
     "SeppGridFit",
     "SeppGridPredictor",
+    "WalkForward",
+    "YearlyCountPredictor",
     "make",
 ]

@@ -51,6 +51,46 @@ class Events:
 
 
 @dataclass(frozen=True)
+class GridEvents(Events):
+    """Events with their flat cell index on `grid` (-1 outside) worked out once.
+
+    A back-test asks dozens of count models for forecasts at dozens of origins from prefixes
+    of the same history; binning each prefix anew dominated the automatic choice's time.
+    Slices keep the index, so counting a window is one `bincount`.
+    """
+
+    grid: Grid
+    cell: npt.NDArray[np.int64]
+
+    @classmethod
+    def index(cls, events: Events, grid: Grid) -> GridEvents:
+        if isinstance(events, GridEvents) and events.grid == grid:
+            return events
+        cell = grid.flat_index(events.x, events.y)
+        return cls(events.t, events.x, events.y, grid, cell)
+
+    def before(self, cutoff: float) -> GridEvents:
+        end = int(np.searchsorted(self.t, cutoff, side="left"))
+        return GridEvents(self.t[:end], self.x[:end], self.y[:end], self.grid, self.cell[:end])
+
+    def between(self, start: float, end: float) -> GridEvents:
+        lo = int(np.searchsorted(self.t, start, side="left"))
+        hi = int(np.searchsorted(self.t, end, side="left"))
+        return GridEvents(self.t[lo:hi], self.x[lo:hi], self.y[lo:hi], self.grid, self.cell[lo:hi])
+
+
+def cell_counts(events: Events, grid: Grid, weights: npt.ArrayLike | None = None) -> FloatArray:
+    """Events (or their weights) per cell, shape grid.shape — from the precomputed cell index
+    when `events` carries one for this grid."""
+    if not (isinstance(events, GridEvents) and events.grid == grid):
+        return grid.counts(events.x, events.y, weights)
+    inside = events.cell >= 0
+    w = None if weights is None else np.asarray(weights, dtype=np.float64)[inside]
+    binned = np.bincount(events.cell[inside], weights=w, minlength=grid.size)
+    return binned.astype(np.float64).reshape(grid.shape)
+
+
+@dataclass(frozen=True)
 class RiskGrid:
     """Relative risk per cell (shape grid.shape, non-negative); higher means flag it first."""
 

@@ -10,7 +10,7 @@ window; it only orders cells the short window cannot tell apart.
 
 from __future__ import annotations
 
-from senim.analytics.predict.base import HistoryPredictor, RiskGrid
+from senim.analytics.predict.base import HistoryPredictor, RiskGrid, cell_counts
 
 
 class NaivePredictor(HistoryPredictor):
@@ -28,8 +28,8 @@ class NaivePredictor(HistoryPredictor):
         events, grid = self.history(horizon_days)
         recent = events.between(at - self.window_days, at)
         longer = events.between(at - self.tie_window_days, at)
-        counts = grid.counts(recent.x, recent.y)
-        tie = grid.counts(longer.x, longer.y)
+        counts = cell_counts(recent, grid)
+        tie = cell_counts(longer, grid)
         risk = counts + tie / (float(tie.max()) + 1.0)
         # Scaled to the horizon so the numbers read as "expected events if the window repeats".
         return RiskGrid(grid, risk * (horizon_days / self.window_days), self.name)

@@ -1,7 +1,9 @@
 """`senim forecast`: precompute the weekly forecast of every region, for a timer.
 
 Idempotent: a region whose forecast for that start day and settings is stored is skipped, so a
-timer may run it hourly and the first run after new data arrives does the work. Without
+timer may run it hourly and the first run after new data arrives does the work. Each new
+forecast is reported with its back-test: over the last 12 weeks, the automatic forecast's hit
+rate against last year's count per cell, their difference and its 95 % interval. Without
 `--from`, each region is forecast from the day after its last registered offence (normally
 today), with everything known so far.
 """
@@ -13,9 +15,29 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from senim.analysis.forecasts import COVERAGES, DEFAULT_COVERAGE, DEFAULT_KINDS, store_region
+from senim.analysis.forecasts import (
+    COVERAGES,
+    DEFAULT_COVERAGE,
+    DEFAULT_KINDS,
+    Backtest,
+    store_region,
+)
 from senim.analysis.params import KINDS
 from senim.core.models import Region
+
+
+def accuracy(stored: dict[str, Any]) -> str:
+    """The walked-forward back-test in one line: the forecast against last year's count."""
+    backtest = Backtest.from_json(stored)
+    chosen, yearly = backtest.mean_chosen, backtest.mean_baseline
+    diff = backtest.difference
+    if chosen is None or yearly is None or diff is None:
+        return "no week to score"
+    return (
+        f"last {backtest.weeks} weeks, hit rate at the chosen share: forecast {chosen:.1%}, "
+        f"yearly count {yearly:.1%}, difference {diff.mean * 100:+.1f} points "
+        f"(95 % CI {diff.low * 100:+.1f} to {diff.high * 100:+.1f}): {backtest.verdict}"
+    )
 
 
 class Command(BaseCommand):
@@ -62,7 +84,7 @@ class Command(BaseCommand):
                 made += 1
                 self.stdout.write(
                     f"{region.iso}: forecast from {row.issued_for} with {row.model} "
-                    f"({row.cell_m:g} m cells, {row.seconds:.1f} s)"
+                    f"({row.cell_m:g} m cells, {row.seconds:.1f} s); {accuracy(row.backtest)}"
                 )
             else:
                 kept += 1
