@@ -7,6 +7,7 @@ import pytest
 
 from senim.analytics.grid import Grid
 from senim.analytics.repeats import (
+    KnoxTooLarge,
     knox_test,
     repeat_offenders,
     repeat_places,
@@ -144,3 +145,27 @@ def test_knox_on_too_few_events_is_an_empty_table():
 def test_knox_refuses_bad_band_edges(space, time):
     with pytest.raises(ValueError, match="band edges"):
         knox_test([0, 1], [0, 1], [0, 1], space_edges_m=space, time_edges_days=time)
+
+
+def test_knox_with_fractional_time_edges_matches_a_brute_force_count_too():
+    """Whole-day edges are looked up, others searched: both give the brute-force table."""
+    rng = np.random.default_rng(11)
+    x, y = rng.uniform(0, 800, 70), rng.uniform(0, 800, 70)
+    t = rng.uniform(0, 40, 70)
+    for t_edges in ([0, 2.5, 7.25, 20], [1, 3, 9, 21], [0, 0.5]):
+        s_edges = [0, 150, 300]
+        result = knox_test(x, y, t, space_edges_m=s_edges, time_edges_days=t_edges, permutations=0)
+        observed, expected = brute_force_knox(x, y, t, s_edges, t_edges)
+        np.testing.assert_array_equal(result.observed, observed)
+        np.testing.assert_allclose(result.expected, expected, rtol=1e-12)
+
+
+def test_knox_refuses_more_pairs_than_allowed_before_building_them():
+    x = np.array([0.0, 10, 20, 5000])
+    y = np.zeros(4)
+    t = np.array([0.0, 1, 2, 3])
+    edges = {"space_edges_m": [0, 100], "time_edges_days": [0, 7]}
+    assert knox_test(x, y, t, max_pairs=3, **edges).observed.tolist() == [[3]]
+    with pytest.raises(KnoxTooLarge) as refused:
+        knox_test(x, y, t, max_pairs=2, **edges)
+    assert (refused.value.pairs, refused.value.limit) == (3, 2)
