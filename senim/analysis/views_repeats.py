@@ -203,7 +203,7 @@ def _export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt != "csv":
         return _plain(_("Unknown export format."), 400)
     if table not in TABLES:
-        return _plain(_("Choose a table to download: places, victims, offenders or knox."), 400)
+        return _plain(_("Choose which table to download."), 400)
     if table in {"victims", "offenders"} and not can(user, Perm.PERSONS):
         return _plain(str(_forbidden_people()), 403)
     try:
@@ -415,7 +415,6 @@ def repeat_person_page(request: HttpRequest, person_id: int) -> HttpResponse:
             "group": group,
             "sex": person.get_sex_display() if person.sex else "",
             "age": _age(person, listed.last),
-            "repeat": listed.events >= settings.min_events,
         } | _offences(request, user, listed.offence_ids)
 
     return _detail(request, "analysis/repeat_person.html", build)

@@ -263,7 +263,7 @@ def test_bad_exports_are_plain_400s(
     client = session_client(users["national_analyst"])
     for extra, message in [
         ({"format": "xlsx", "table": "places"}, "Unknown export format."),
-        ({"format": "csv", "table": "people"}, "Choose a table to download"),
+        ({"format": "csv", "table": "people"}, "Choose which table to download."),
         ({"format": "csv", "table": "knox", "permutations": "5"}, "between 19 and 999"),
     ]:
         response = client.get(f"{URL}?{query(**extra)}")
