@@ -521,11 +521,14 @@ def offenders(
         .order_by()
         .values_list("n", flat=True)
     )
+    # Everyone with an offence up to the period's end, grouped once: those whose latest is in
+    # the period are its people, and those with two or more are repeat offenders. (A subquery
+    # "person in the period's people" made SQLite's planner loop for minutes on a city's year.)
     repeat = set(
-        parties.filter(person_id__in=links.values("person_id"), offence__registered_at__lt=end)
+        parties.filter(offence__registered_at__lt=end)
         .values("person_id")
-        .annotate(n=Count("offence_id", distinct=True))
-        .filter(n__gte=2)
+        .annotate(n=Count("offence_id", distinct=True), last=Max("offence__registered_at"))
+        .filter(n__gte=2, last__gte=start)
         .order_by()
         .values_list("person_id", flat=True)
     )
