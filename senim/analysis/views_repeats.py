@@ -146,14 +146,17 @@ def repeats_page(request: HttpRequest) -> HttpResponse:
             shown = None
             if persons:
                 shown = rp.paginate(field, found.people, numbers[field])
-                page_people = dataclasses.replace(found, people=shown.rows)
-                _people_read(user, page_people, area, period, "read")
             people[group] = {
                 "summary": found,
                 "page": shown,
                 "pager": shown and _pager(query, numbers, field, shown),
                 "csv": _url("analysis-repeats", query, format="csv", table=group),
             }
+        # Written once every page number has been checked: what the page will show.
+        for listed in people.values():
+            if listed["page"] is not None:
+                shown_people = dataclasses.replace(listed["summary"], people=listed["page"].rows)
+                _people_read(user, shown_people, area, period, "read")
         knox: rp.NearRepeats | None = None
         knox_error: AnalysisError | None = None
         try:

@@ -307,3 +307,12 @@ def test_an_empty_period_is_said_calmly(
     client = session_client(users["national_analyst"])
     status, body = _get(client, f"{URL}?{query(date_from='2024-01-01', date_to='2024-01-31')}")
     assert status == 200 and "No offences in this area and period." in body
+
+
+def test_a_refused_page_number_logs_no_list_of_people(
+    fixture: Repeats, users: dict[str, User], session_client: Any
+) -> None:
+    client = session_client(users["prosecutor_a"])
+    status, body = _get(client, f"{URL}?{query(offenders_page='5')}")
+    assert status == 400 and 'data-field="offenders_page"' in body
+    assert not AuditEntry.objects.filter(model="core.Person", action="read").exists()
