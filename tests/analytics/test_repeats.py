@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 import numpy as np
 import pytest
@@ -105,7 +106,7 @@ def test_knox_expected_is_the_mean_over_shuffled_times():
     rng = np.random.default_rng(9)
     x, y = rng.uniform(0, 500, 40), rng.uniform(0, 500, 40)
     t = rng.uniform(0, 30, 40)
-    base = {"space_edges_m": [0, 150, 300], "time_edges_days": [0, 5, 15]}
+    base: dict[str, Any] = {"space_edges_m": [0, 150, 300], "time_edges_days": [0, 5, 15]}
     expected = knox_test(x, y, t, permutations=0, **base).expected
     shuffled = np.mean(
         [knox_test(x, y, rng.permutation(t), permutations=0, **base).observed for _ in range(600)],
@@ -124,7 +125,11 @@ def test_planted_near_repeats_are_detected_and_the_test_is_reproducible():
     x = np.concatenate([x, x[follower] + 20])
     y = np.concatenate([y, y[follower]])
     t = np.concatenate([t, t[follower] + 1])
-    kwargs = {"space_edges_m": [0, 100, 1000], "time_edges_days": [0, 7, 60], "seed": 4}
+    kwargs: dict[str, Any] = {
+        "space_edges_m": [0, 100, 1000],
+        "time_edges_days": [0, 7, 60],
+        "seed": 4,
+    }
     result = knox_test(x, y, t, permutations=99, **kwargs)
     assert result.ratio[0, 0] > 5
     assert result.p_value[0, 0] == pytest.approx(1 / 100)
@@ -164,7 +169,7 @@ def test_knox_refuses_more_pairs_than_allowed_before_building_them():
     x = np.array([0.0, 10, 20, 5000])
     y = np.zeros(4)
     t = np.array([0.0, 1, 2, 3])
-    edges = {"space_edges_m": [0, 100], "time_edges_days": [0, 7]}
+    edges: dict[str, Any] = {"space_edges_m": [0, 100], "time_edges_days": [0, 7]}
     assert knox_test(x, y, t, max_pairs=3, **edges).observed.tolist() == [[3]]
     with pytest.raises(KnoxTooLarge) as refused:
         knox_test(x, y, t, max_pairs=2, **edges)
