@@ -167,3 +167,107 @@ def shares(
     if total == 0:
         return ()
     return tuple(Share(key=k, count=c, share=c / total) for k, c in ordered)
+
+
+# --- the structure of offenders (seed 001: by sex, by age, alone or in a group, first or repeat)
+
+# Age bands of criminal statistics; criminal liability starts at 14 (16 for most offences), a
+# juvenile is under 18 at the offence.
+AGE_BANDS: tuple[tuple[str, int, int | None], ...] = (
+    ("under_14", 0, 14),
+    ("14_17", 14, 18),
+    ("18_24", 18, 25),
+    ("25_29", 25, 30),
+    ("30_49", 30, 50),
+    ("50_plus", 50, None),
+)
+JUVENILE_UNDER = 18
+UNKNOWN = "unknown"
+SEXES = ("M", "F")
+
+
+@dataclass(frozen=True)
+class OffenderStructure:
+    """Who committed a table's offences: each identified person once, and each offence once."""
+
+    people: int
+    by_sex: tuple[Share, ...]  # "M", "F", "unknown"; shares of all people; zero slices dropped
+    by_age: tuple[Share, ...]  # AGE_BANDS in order, then "unknown"; shares of all people
+    known_age: int
+    juveniles: int  # under JUVENILE_UNDER at their first offence of the period
+    repeat: int  # people with an offence before this one (see `offender_structure`)
+    offences: int  # offences with at least one identified person
+    group_offences: int  # of which with two or more
+
+    @property
+    def juvenile_share(self) -> float | None:
+        """Of the people whose age is known: an unknown age is not counted as an adult."""
+        return self.juveniles / self.known_age if self.known_age else None
+
+    @property
+    def repeat_share(self) -> float | None:
+        return self.repeat / self.people if self.people else None
+
+    @property
+    def group_share(self) -> float | None:
+        return self.group_offences / self.offences if self.offences else None
+
+
+def age_band(age: float) -> str:
+    """The AGE_BANDS key of a whole age in years; UNKNOWN for NaN or a negative age."""
+    if not np.isfinite(age) or age < 0:
+        return UNKNOWN
+    for key, low, high in AGE_BANDS:
+        if age >= low and (high is None or age < high):
+            return key
+    return UNKNOWN  # pragma: no cover - the last band is open
+
+
+def offender_structure(
+    *,
+    sex: Sequence[str],
+    age: Sequence[float] | npt.NDArray[np.float64],
+    repeat: Sequence[bool] | npt.NDArray[np.bool_],
+    people_per_offence: Sequence[int] | npt.NDArray[np.int64],
+) -> OffenderStructure:
+    """The structure of offenders from one value per person (sex "M" / "F" / anything else
+    unknown, age in whole years at their first offence of the period or NaN, whether they
+    offended before) and, per offence with an identified person, how many there were."""
+    n = len(sex)
+    ages = np.asarray(age, dtype=float).ravel()
+    flags = np.asarray(repeat, dtype=bool).ravel()
+    if ages.size != n or flags.size != n:
+        raise ValueError(f"one sex, age and repeat flag per person: {n}, {ages.size}, {flags.size}")
+    per_offence = np.asarray(people_per_offence, dtype=np.int64).ravel()
+    if per_offence.size and int(per_offence.min()) < 1:
+        raise ValueError("an offence listed here has at least one identified person")
+
+    def of_people(counts: dict[str, int]) -> tuple[Share, ...]:
+        return tuple(
+            Share(key=k, count=c, share=c / n) for k, c in counts.items() if c > 0 and n > 0
+        )
+
+    sexes = {s: 0 for s in (*SEXES, UNKNOWN)}
+    for s in sex:
+        sexes[s if s in SEXES else UNKNOWN] += 1
+    bands = {key: 0 for key, _, _ in AGE_BANDS} | {UNKNOWN: 0}
+    for a in ages.tolist():
+        bands[age_band(a)] += 1
+    known = ages[np.isfinite(ages) & (ages >= 0)]
+    return OffenderStructure(
+        people=n,
+        by_sex=of_people(sexes),
+        by_age=of_people(bands),
+        known_age=int(known.size),
+        juveniles=int((known < JUVENILE_UNDER).sum()),
+        repeat=int(flags.sum()),
+        offences=int(per_offence.size),
+        group_offences=int((per_offence >= 2).sum()),
+    )
+
+
+def age_on(born: dt.date | None, on: dt.date) -> float:
+    """Whole years of age on a day; NaN without a birth date."""
+    if born is None:
+        return float("nan")
+    return float(on.year - born.year - ((on.month, on.day) < (born.month, born.day)))

@@ -230,6 +230,16 @@ def repeat_offenders(offender_keys: npt.ArrayLike, *, min_events: int = 2) -> Re
     return repeat_people(offender_keys, min_events=min_events)
 
 
+class KnoxTooLarge(ValueError):
+    """More pairs of events within the last space edge than the caller allows (`max_pairs`):
+    every permutation re-tabulates all of them, so the cost is pairs × (permutations + 1)."""
+
+    def __init__(self, pairs: int, limit: int) -> None:
+        super().__init__(f"{pairs} pairs of events within the last space edge; limit {limit}")
+        self.pairs = pairs
+        self.limit = limit
+
+
 def _edges(edges: npt.ArrayLike, what: str) -> FloatArray:
     e = np.asarray(edges, dtype=np.float64).ravel()
     if e.size < 2 or not bool(np.all(np.isfinite(e))) or e[0] < 0 or bool(np.any(np.diff(e) <= 0)):
@@ -246,10 +256,14 @@ def knox_test(
     time_edges_days: npt.ArrayLike,
     permutations: int = 99,
     seed: int = 0,
+    max_pairs: int | None = None,
 ) -> Knox:
     """Knox table of event pairs by distance band × time gap band, with Monte Carlo p-values.
 
     Bands are half-open [edge_k, edge_k+1); pairs beyond the last edges are not tabulated.
+    With `max_pairs`, the pairs within the last space edge are counted first (no memory) and
+    KnoxTooLarge raised when there are more: a city's year with a wide last band can hold
+    millions, each re-tabulated by every permutation.
     """
     x_a, y_a = _coordinates(x, y)
     t_a = np.asarray(t, dtype=np.float64).ravel()
@@ -268,6 +282,11 @@ def knox_test(
     # them without looking at the other n²/2 (the open last edge is dropped just below).
     if n >= 2:
         tree = cKDTree(np.column_stack([x_a, y_a]))
+        if max_pairs is not None:
+            # Ordered pairs within the radius, each point with itself included.
+            within = (int(tree.count_neighbors(tree, float(s_edges[-1]))) - n) // 2
+            if within > max_pairs:
+                raise KnoxTooLarge(within, max_pairs)
         pairs = tree.query_pairs(float(s_edges[-1]), output_type="ndarray")
     else:
         pairs = np.zeros((0, 2), dtype=np.intp)
@@ -277,12 +296,24 @@ def knox_test(
     in_space = (space_band >= 0) & (space_band < ns)
     i, j, space_band = i[in_space], j[in_space], space_band[in_space]
 
+    # Every permutation re-tabulates every pair, so the band of a gap is looked up, not searched,
+    # when the time edges are whole days (the usual case): with integer edges, "edge ≤ gap" is
+    # "edge ≤ floor(gap)". Band nt stands for "outside the table" and its column is dropped.
+    integral = bool(np.all(t_edges == np.floor(t_edges))) and t_edges[-1] <= 100_000
+    last_day = int(t_edges[-1]) if integral else 0
+    lookup = np.searchsorted(t_edges, np.arange(last_day + 1), side="right") - 1
+    lookup = np.where((lookup >= 0) & (lookup < nt), lookup, nt).astype(np.int64)
+    base = space_band * (nt + 1)
+
     def table(times: FloatArray) -> IntArray:
         gap = np.abs(times[i] - times[j])
-        time_band = np.searchsorted(t_edges, gap, side="right") - 1
-        ok = (time_band >= 0) & (time_band < nt)
-        flat = space_band[ok] * nt + time_band[ok]
-        return np.bincount(flat, minlength=ns * nt).reshape(ns, nt).astype(np.int64)
+        if integral:
+            time_band = lookup[np.minimum(gap, last_day).astype(np.int64)]
+        else:
+            time_band = np.searchsorted(t_edges, gap, side="right") - 1
+            time_band[(time_band < 0) | (time_band >= nt)] = nt
+        counts = np.bincount(base + time_band, minlength=ns * (nt + 1))
+        return counts.reshape(ns, nt + 1)[:, :nt].astype(np.int64)
 
     observed = table(t_a)
     space_pairs = np.bincount(space_band, minlength=ns).astype(np.float64)

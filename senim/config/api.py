@@ -37,6 +37,7 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
 
 def _add_routers() -> None:
     from senim.analysis.api import router as analytics_router
+    from senim.analysis.api_repeats import router as repeats_router
     from senim.register.api import router as register_router
     from senim.register.indicators_api import router as indicators_router
 
@@ -44,6 +45,7 @@ def _add_routers() -> None:
     api.add_router("/indicators/", indicators_router)
     api.add_router("/oversight/", "senim.oversight.api.router")
     api.add_router("/analytics/", analytics_router)
+    api.add_router("/analytics/repeats/", repeats_router)
     api.add_router("/ops/", "senim.ops.api.router")
     api.add_router("/safeguards/", "senim.safeguards.api.router")
     api.add_router("/trust/", "senim.trust.api.router")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Max, Min, Q, Sum
+from django.db.models import Count, Max, Min, Q, Sum
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -25,20 +25,26 @@ from django.utils.translation import gettext as _
 from senim.analytics.indicators import (
     AVERAGE_YEARS,
     Dynamics,
+    OffenderStructure,
     Period,
     Share,
+    age_on,
     dynamics,
+    offender_structure,
     rate_per_100k,
     shares,
 )
 from senim.core.models import District, Region, RegionPopulation, Sector, User
 from senim.core.scope import require_district, require_region, scope_level, scoped
+from senim.register.ingest.schema import ALMATY
 from senim.register.models import (
     Article,
     CodeKind,
     OffenceDaily,
     OffenceKind,
     OffenceMonthly,
+    OffenceParty,
+    PartyRole,
     Severity,
 )
 
@@ -460,3 +466,75 @@ def _district_population(district: District) -> Population | None:
     if district.population is None:
         return None
     return district.population, district.population_is_placeholder
+
+
+# --- the structure of offenders ----------------------------------------------------------------
+
+# Identified people: a suspect of a solved offence and an offender of one sent to court alike.
+OFFENDER_ROLES = (PartyRole.SUSPECT, PartyRole.OFFENDER)
+
+
+def offenders(
+    *,
+    user: User,
+    level: Level,
+    region_id: int | None = None,
+    district_id: int | None = None,
+    date_from: dt.date,
+    date_to: dt.date,
+    kinds: list[str] | None,
+) -> OffenderStructure:
+    """Who committed the offences registered in [from, to) of the table's territory: the
+    identified suspects and offenders (OFFENDER_ROLES) from the register's parties, each person
+    once — sex, age band at their first offence of the period, juveniles, repeat offenders —
+    and each offence once: alone or in a group (two or more people).
+
+    A person is a repeat offender when they were identified in at least two offences of the
+    same territory and kinds registered before the end of the period (in it or before it),
+    within the user's scope. Unlike the counts of the table, this reads the offences and their
+    parties themselves (three grouped queries), not the count tables.
+    """
+    if level == "district" and district_id is not None and region_id is None:
+        region_id = District.objects.values_list("region_id", flat=True).get(pk=district_id)
+    _authorise(user, level, region_id, district_id)
+    tz = timezone.get_default_timezone()
+    start = dt.datetime.combine(date_from, dt.time.min, tzinfo=tz)
+    end = dt.datetime.combine(date_to, dt.time.min, tzinfo=tz)
+    # Parties of the territory's offences (in the user's scope, of the kinds), by joins, so
+    # that the repeat query can start from the people's own parties (indexed by person).
+    parties = scoped(user, OffenceParty.objects.filter(role__in=OFFENDER_ROLES), prefix="offence__")
+    if region_id is not None and level in {"region", "district"}:
+        parties = parties.filter(offence__region_id=region_id)
+    if district_id is not None and level == "district":
+        parties = parties.filter(offence__district_id=district_id)
+    if kinds:
+        parties = parties.filter(offence__kind__in=kinds)
+    links = parties.filter(offence__registered_at__gte=start, offence__registered_at__lt=end)
+    people = list(
+        links.values("person_id", "person__sex", "person__birth_date")
+        .annotate(first=Min("offence__occurred_at"))
+        .order_by("person_id")
+    )
+    per_offence = list(
+        links.values("offence_id")
+        .annotate(n=Count("person_id", distinct=True))
+        .order_by()
+        .values_list("n", flat=True)
+    )
+    # Everyone with an offence up to the period's end, grouped once: those whose latest is in
+    # the period are its people, and those with two or more are repeat offenders. (A subquery
+    # "person in the period's people" made SQLite's planner loop for minutes on a city's year.)
+    repeat = set(
+        parties.filter(offence__registered_at__lt=end)
+        .values("person_id")
+        .annotate(n=Count("offence_id", distinct=True), last=Max("offence__registered_at"))
+        .filter(n__gte=2, last__gte=start)
+        .order_by()
+        .values_list("person_id", flat=True)
+    )
+    return offender_structure(
+        sex=[p["person__sex"] or "" for p in people],
+        age=[age_on(p["person__birth_date"], p["first"].astimezone(ALMATY).date()) for p in people],
+        repeat=[p["person_id"] in repeat for p in people],
+        people_per_offence=per_offence,
+    )

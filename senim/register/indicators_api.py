@@ -16,7 +16,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from senim.analytics.indicators import Share
 from senim.register.indicators import IndicatorTable, Row, chapter_label, kind_label, severity_label
-from senim.register.views import Filters, build_table
+from senim.register.views import Filters, age_label, build_table, offenders_of, sex_label
 
 router = Router(tags=["indicators"])
 
@@ -132,6 +132,12 @@ def _error(status: int, message: str, field: str = "") -> Status[Any]:
 def indicator_table(request: HttpRequest, filters: Query[IndicatorFilters]) -> Any:
     """Volume, rate per 100 000, change against last year and against the 3-year average, and
     structure, for offences registered in the period. See docs/indicators.md."""
+    table = _build(request, filters)
+    return table if isinstance(table, Status) else serialise(table)
+
+
+def _build(request: HttpRequest, filters: IndicatorFilters) -> IndicatorTable | Status[Any]:
+    """The page's table for the API's filters, or the error to answer."""
     params = QueryDict(mutable=True)
     params.update({"region": filters.region, "district": filters.district})
     if filters.date_from or filters.date_to:
@@ -148,11 +154,44 @@ def indicator_table(request: HttpRequest, filters: Query[IndicatorFilters]) -> A
         params["year"] = str(filters.year)
     params.setlist("kind", filters.kind)
     try:
-        table = build_table(request.auth, Filters.parse(params))  # type: ignore[attr-defined]
+        return build_table(request.auth, Filters.parse(params))  # type: ignore[attr-defined]
     except ValueError as error:
         return _error(400, str(error))
     except PermissionDenied as error:
         return _error(403, str(error) or _("Outside your scope."))
     except Http404 as error:
         return _error(404, str(error))
-    return serialise(table)
+
+
+@router.get(
+    "/offenders",
+    response={200: dict[str, Any], 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Structure of offenders: sex, age, juveniles, repeat, group offences",
+)
+def offender_structure(request: HttpRequest, filters: Query[IndicatorFilters]) -> Any:
+    """The identified suspects and offenders of the same table's offences (territory, period,
+    kinds), each person once; group offences among the offences with an identified person.
+    Counts only, never people. See docs/indicators.md, "Structure of offenders"."""
+    table = _build(request, filters)
+    if isinstance(table, Status):
+        return table
+    s = offenders_of(request.auth, table)  # type: ignore[attr-defined]
+    place = table.district or table.region or table.country
+    return {
+        "level": table.level,
+        "territory": place.__dict__,
+        "date_from": table.period.start,
+        "date_to": table.period.last_day,
+        "kinds": list(table.kinds),
+        "people": s.people,
+        "by_sex": _shares(s.by_sex, sex_label),
+        "by_age": _shares(s.by_age, age_label),
+        "known_age": s.known_age,
+        "juveniles": s.juveniles,
+        "juvenile_share": s.juvenile_share,
+        "repeat": s.repeat,
+        "repeat_share": s.repeat_share,
+        "offences": s.offences,
+        "group_offences": s.group_offences,
+        "group_share": s.group_share,
+    }

@@ -30,6 +30,7 @@ from senim.register.models import (
     Appeal,
     Article,
     Offence,
+    OffenceParty,
     OffenceStatus,
     PartyRole,
 )
@@ -357,6 +358,7 @@ class OffenceEvents:
     article: np.ndarray  # str article code, e.g. "UK-188"
     district_id: np.ndarray  # int64
     place_key: np.ndarray  # int64: same value = same point to ~10 m (repeat places); -1 unknown
+    offence_id: np.ndarray  # int64 primary keys: a listed event links to its record page
 
     def __len__(self) -> int:
         return int(self.t_utc.size)
@@ -393,6 +395,27 @@ def _local_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
+def _offences_in(
+    *,
+    user: User,
+    region_id: int | None,
+    district_id: int | None,
+    date_from: dt.date,
+    date_to: dt.date,
+    kinds: list[str] | None,
+) -> QuerySet[Offence]:
+    qs = scoped(user, Offence.objects.all()).filter(
+        registered_at__gte=_local_start(date_from), registered_at__lt=_local_start(date_to)
+    )
+    if region_id is not None:
+        qs = qs.filter(region_id=region_id)
+    if district_id is not None:
+        qs = qs.filter(district_id=district_id)
+    if kinds:
+        qs = qs.filter(kind__in=kinds)
+    return qs
+
+
 def offence_events(
     *,
     user: User,
@@ -407,23 +430,22 @@ def offence_events(
     Scoped like every read (`scoped`): whatever the arguments, nothing outside the user's
     territory is returned. One query over `values_list`, no model instances.
     """
-    qs = scoped(user, Offence.objects.all()).filter(
-        registered_at__gte=_local_start(date_from), registered_at__lt=_local_start(date_to)
+    qs = _offences_in(
+        user=user,
+        region_id=region_id,
+        district_id=district_id,
+        date_from=date_from,
+        date_to=date_to,
+        kinds=kinds,
     )
-    if region_id is not None:
-        qs = qs.filter(region_id=region_id)
-    if district_id is not None:
-        qs = qs.filter(district_id=district_id)
-    if kinds:
-        qs = qs.filter(kind__in=kinds)
     rows = list(
         qs.order_by("registered_at", "id").values_list(
-            "registered_at", "lat", "lon", "kind", "place_type", "article_id", "district_id"
+            "registered_at", "lat", "lon", "kind", "place_type", "article_id", "district_id", "id"
         )
     )
     n = len(rows)
     articles = dict(Article.objects.values_list("id", "code"))
-    columns = list(zip(*rows, strict=True)) if rows else [()] * 7
+    columns = list(zip(*rows, strict=True)) if rows else [()] * 8
     t_utc = np.fromiter((int(r.timestamp()) for r in columns[0]), dtype=np.int64, count=n)
     lat = np.array([np.nan if v is None else v for v in columns[1]], dtype=np.float64)
     lon = np.array([np.nan if v is None else v for v in columns[2]], dtype=np.float64)
@@ -443,7 +465,63 @@ def offence_events(
         article=np.array([articles.get(a, "") for a in columns[5]], dtype=str).reshape(n),
         district_id=np.array([-1 if d is None else d for d in columns[6]], dtype=np.int64),
         place_key=place_key,
+        offence_id=np.array(columns[7], dtype=np.int64).reshape(n),
     )
+
+
+@dataclass(frozen=True)
+class PartyLinks:
+    """(offence, person) links as parallel int64 arrays, ordered by offence then person."""
+
+    offence_id: np.ndarray
+    person_id: np.ndarray
+
+    def __len__(self) -> int:
+        return int(self.offence_id.size)
+
+
+def offence_parties(
+    *,
+    user: User,
+    roles: list[str],
+    region_id: int | None = None,
+    district_id: int | None = None,
+    date_from: dt.date,
+    date_to: dt.date,
+    kinds: list[str] | None = None,
+    person_id: int | None = None,
+) -> PartyLinks:
+    """Who took part, in one of `roles`, in the caller's offences registered in local days
+    [date_from, date_to): pseudonymous person ids only, a person in two of the roles of one
+    offence (suspect, then offender) once. Scoped like `offence_events`; the analytics centre
+    counts repeat victims and offenders with it and must audit-log any list of people it shows.
+    """
+    unknown = sorted(set(roles) - set(PartyRole.values))
+    if unknown:
+        raise ValueError(f"unknown party roles: {unknown}")
+    offences = _offences_in(
+        user=user,
+        region_id=region_id,
+        district_id=district_id,
+        date_from=date_from,
+        date_to=date_to,
+        kinds=kinds,
+    )
+    qs = OffenceParty.objects.filter(offence__in=offences.values("id"), role__in=roles)
+    if person_id is not None:
+        qs = qs.filter(person_id=person_id)
+    rows = list(
+        qs.values_list("offence_id", "person_id").distinct().order_by("offence_id", "person_id")
+    )
+    pairs = np.array(rows, dtype=np.int64).reshape(len(rows), 2)
+    return PartyLinks(offence_id=pairs[:, 0].copy(), person_id=pairs[:, 1].copy())
+
+
+def offences_by_id(*, user: User, ids: list[int]) -> list[Offence]:
+    """The caller's offences among `ids` (others are silently left out), newest first, with
+    what a list shows (territory, article): for pages that link to the register's records."""
+    qs = scoped(user, Offence.objects.select_related("region", "district", "article"))
+    return list(qs.filter(id__in=ids).order_by("-registered_at", "-id"))
 
 
 def last_offence_day(

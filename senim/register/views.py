@@ -18,7 +18,8 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from senim.core.models import User
+from senim.analytics.indicators import UNKNOWN, OffenderStructure
+from senim.core.models import Sex, User
 from senim.core.scope import scope_level
 from senim.register import exports
 from senim.register.indicators import (
@@ -31,6 +32,7 @@ from senim.register.indicators import (
     indicators,
     kind_label,
     locate,
+    offenders,
     severity_label,
 )
 from senim.register.models import OffenceKind
@@ -127,6 +129,41 @@ def build_table(user: User, filters: Filters) -> IndicatorTable:
     )
 
 
+def offenders_of(user: User, table: IndicatorTable) -> OffenderStructure:
+    """The structure of the offenders of exactly the table's territory, period and kinds."""
+    return offenders(
+        user=user,
+        level=table.level,
+        region_id=table.region.id if table.region else None,
+        district_id=table.district.id if table.district else None,
+        date_from=table.period.start,
+        date_to=table.period.end,
+        kinds=list(table.kinds) or None,
+    )
+
+
+def sex_label(key: str) -> str:
+    return str(Sex(key).label) if key in Sex.values else _("not recorded")
+
+
+def age_label(key: str) -> str:
+    labels = {
+        "under_14": _("under 14"),
+        "50_plus": _("50 and over"),
+        UNKNOWN: _("not recorded"),
+    }
+    # The other bands are numbers, the same in every language: "14_17" reads "14–17".
+    return labels.get(key) or key.replace("_", "–")
+
+
+def _pct(share: float | None) -> float | None:
+    return None if share is None else share * 100.0
+
+
+def _slices(shares: Any, label: Any) -> list[tuple[str, int, float]]:
+    return [(label(s.key), s.count, s.share * 100.0) for s in shares]
+
+
 def _link(params: dict[str, Any]) -> str:
     return reverse("indicators") + ("?" + urlencode(params, doseq=True) if params else "")
 
@@ -201,6 +238,7 @@ def indicators_page(request: HttpRequest) -> HttpResponse:
     if fmt:
         return HttpResponseBadRequest(_("Unknown export format."))
 
+    structure = offenders_of(user, table)
     here = filters.query(region=filters.region, district=filters.district)
     rows = [(row, _link(filters.query(**row.drill)) if row.drill else None) for row in table.rows]
     context = {
@@ -213,6 +251,16 @@ def indicators_page(request: HttpRequest) -> HttpResponse:
         "kind_labels": [kind_label(k) for k in table.kinds],
         "breadcrumb": _breadcrumb(user, table, filters),
         "charts": _charts(table, filters),
+        "offenders": structure,
+        "offender_tables": [
+            (_("By sex"), _slices(structure.by_sex, sex_label), "offenders-by-sex"),
+            (_("By age"), _slices(structure.by_age, age_label), "offenders-by-age"),
+        ],
+        "pct": {
+            "juvenile": _pct(structure.juvenile_share),
+            "repeat": _pct(structure.repeat_share),
+            "group": _pct(structure.group_share),
+        },
         "csv_url": _link(here | {"format": "csv"}),
         "xlsx_url": _link(here | {"format": "xlsx"}),
         "child_heading": {

@@ -115,3 +115,43 @@ def test_a_leap_day_moves_to_the_28th() -> None:
 def test_the_population_year_of_a_period_is_that_of_its_middle_day() -> None:
     assert Period(dt.date(2024, 12, 1), dt.date(2025, 3, 1)).reference_year == 2025
     assert np.isclose(Period(dt.date(2025, 1, 1), dt.date(2025, 1, 31)).days, 30)
+
+
+# --- the structure of offenders --------------------------------------------------------------
+
+
+def test_offender_structure_by_hand():
+    from senim.analytics.indicators import age_band, age_on, offender_structure
+
+    nan = float("nan")
+    s = offender_structure(
+        sex=["M", "M", "F", "", "M"],
+        age=[15, 17, 34, nan, 52],
+        repeat=[True, False, False, False, True],
+        people_per_offence=[1, 2, 1, 3],
+    )
+    assert s.people == 5 and s.known_age == 4 and s.juveniles == 2
+    assert [(x.key, x.count) for x in s.by_sex] == [("M", 3), ("F", 1), ("unknown", 1)]
+    assert s.by_sex[0].share == pytest.approx(0.6)
+    assert [(x.key, x.count) for x in s.by_age] == [
+        ("14_17", 2), ("30_49", 1), ("50_plus", 1), ("unknown", 1),
+    ]  # fmt: skip
+    assert s.juvenile_share == pytest.approx(2 / 4)  # of the known ages
+    assert s.repeat == 2 and s.repeat_share == pytest.approx(2 / 5)
+    assert (s.offences, s.group_offences) == (4, 2) and s.group_share == pytest.approx(0.5)
+    assert [age_band(a) for a in (13, 14, 17, 18, 24, 25, 29, 30, 49, 50, nan, -1)] == [
+        "under_14", "14_17", "14_17", "18_24", "18_24", "25_29", "25_29", "30_49", "30_49",
+        "50_plus", "unknown", "unknown",
+    ]  # fmt: skip
+    assert age_on(dt.date(2008, 3, 10), dt.date(2025, 3, 9)) == 16
+    assert age_on(dt.date(2008, 3, 10), dt.date(2025, 3, 10)) == 17
+
+
+def test_offender_structure_of_nobody_has_no_shares():
+    from senim.analytics.indicators import offender_structure
+
+    s = offender_structure(sex=[], age=[], repeat=[], people_per_offence=[])
+    assert s.people == 0 and s.by_sex == () and s.by_age == ()
+    assert s.juvenile_share is None and s.repeat_share is None and s.group_share is None
+    with pytest.raises(ValueError, match="one sex, age and repeat flag"):
+        offender_structure(sex=["M"], age=[], repeat=[True], people_per_offence=[])

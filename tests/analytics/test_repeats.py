@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 import numpy as np
 import pytest
 
 from senim.analytics.grid import Grid
 from senim.analytics.repeats import (
+    KnoxTooLarge,
     knox_test,
     repeat_offenders,
     repeat_places,
@@ -104,7 +106,7 @@ def test_knox_expected_is_the_mean_over_shuffled_times():
     rng = np.random.default_rng(9)
     x, y = rng.uniform(0, 500, 40), rng.uniform(0, 500, 40)
     t = rng.uniform(0, 30, 40)
-    base = {"space_edges_m": [0, 150, 300], "time_edges_days": [0, 5, 15]}
+    base: dict[str, Any] = {"space_edges_m": [0, 150, 300], "time_edges_days": [0, 5, 15]}
     expected = knox_test(x, y, t, permutations=0, **base).expected
     shuffled = np.mean(
         [knox_test(x, y, rng.permutation(t), permutations=0, **base).observed for _ in range(600)],
@@ -123,7 +125,11 @@ def test_planted_near_repeats_are_detected_and_the_test_is_reproducible():
     x = np.concatenate([x, x[follower] + 20])
     y = np.concatenate([y, y[follower]])
     t = np.concatenate([t, t[follower] + 1])
-    kwargs = {"space_edges_m": [0, 100, 1000], "time_edges_days": [0, 7, 60], "seed": 4}
+    kwargs: dict[str, Any] = {
+        "space_edges_m": [0, 100, 1000],
+        "time_edges_days": [0, 7, 60],
+        "seed": 4,
+    }
     result = knox_test(x, y, t, permutations=99, **kwargs)
     assert result.ratio[0, 0] > 5
     assert result.p_value[0, 0] == pytest.approx(1 / 100)
@@ -144,3 +150,27 @@ def test_knox_on_too_few_events_is_an_empty_table():
 def test_knox_refuses_bad_band_edges(space, time):
     with pytest.raises(ValueError, match="band edges"):
         knox_test([0, 1], [0, 1], [0, 1], space_edges_m=space, time_edges_days=time)
+
+
+def test_knox_with_fractional_time_edges_matches_a_brute_force_count_too():
+    """Whole-day edges are looked up, others searched: both give the brute-force table."""
+    rng = np.random.default_rng(11)
+    x, y = rng.uniform(0, 800, 70), rng.uniform(0, 800, 70)
+    t = rng.uniform(0, 40, 70)
+    for t_edges in ([0, 2.5, 7.25, 20], [1, 3, 9, 21], [0, 0.5]):
+        s_edges = [0, 150, 300]
+        result = knox_test(x, y, t, space_edges_m=s_edges, time_edges_days=t_edges, permutations=0)
+        observed, expected = brute_force_knox(x, y, t, s_edges, t_edges)
+        np.testing.assert_array_equal(result.observed, observed)
+        np.testing.assert_allclose(result.expected, expected, rtol=1e-12)
+
+
+def test_knox_refuses_more_pairs_than_allowed_before_building_them():
+    x = np.array([0.0, 10, 20, 5000])
+    y = np.zeros(4)
+    t = np.array([0.0, 1, 2, 3])
+    edges: dict[str, Any] = {"space_edges_m": [0, 100], "time_edges_days": [0, 7]}
+    assert knox_test(x, y, t, max_pairs=3, **edges).observed.tolist() == [[3]]
+    with pytest.raises(KnoxTooLarge) as refused:
+        knox_test(x, y, t, max_pairs=2, **edges)
+    assert (refused.value.pairs, refused.value.limit) == (3, 2)
