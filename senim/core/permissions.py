@@ -88,6 +88,7 @@ LANDING: dict[str, str] = {
     Role.ADMINISTRATOR: "ops-reference",
     Role.SUPERVISOR: "integrity-early",
     Role.INTERNAL_SECURITY: "integrity-complaints",
+    Role.PSYCHOLOGIST: "integrity-welfare",
 }
 
 
@@ -128,6 +129,7 @@ MENU = (
     MenuItem(Perm.OVERSIGHT, "npm-home", _("NPM oversight"), ("npm-",)),
     MenuItem(Perm.OFFICER_COMPLAINTS, "integrity-complaints", _("Integrity"), ("integrity-",)),
     MenuItem(Perm.EARLY_WARNING, "integrity-early", _("Integrity"), ("integrity-",)),
+    MenuItem(Perm.WELFARE, "integrity-welfare", _("Staff welfare"), ("integrity-",)),
 )
 
 

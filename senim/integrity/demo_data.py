@@ -44,6 +44,7 @@ from senim.integrity.models import (
     MeasureKind,
     OfficerComplaint,
     OfficerFile,
+    ProgrammeMeasure,
     Rank,
     RiskFlag,
     RiskModel,
@@ -430,6 +431,99 @@ def _duty_and_training(
     return {"duty_months": len(rows), "trainings": len(trainings)}
 
 
+def _welfare(seed: int, files: list[OfficerFile], today: dt.date) -> dict[str, int]:
+    """Screenings (about two in three officers in the last year; scores with a long tail, an
+    assumed few above the cut-off) and support contacts after most high scores."""
+    rng = rng_for(seed, "integrity", "welfare")
+    screenings, contacts = [], []
+    for officer in files:
+        if officer.status != ServiceStatus.SERVING or rng.random() > 0.65:
+            continue
+        on = today - dt.timedelta(days=int(rng.integers(1, 330)))
+        score = int(min(80, rng.gamma(2.0, 7.0)))
+        screenings.append(Screening(officer=officer, on=on, score=score, by="demo", is_demo=True))
+        if score >= 33 and rng.random() < 0.6:
+            contacts.append(
+                SupportContact(
+                    officer=officer,
+                    kind="consultation",
+                    on=min(today, on + dt.timedelta(days=int(rng.integers(2, 20)))),
+                    by="demo",
+                    is_demo=True,
+                )
+            )
+    Screening.objects.bulk_create(screenings, batch_size=2000)
+    SupportContact.objects.bulk_create(contacts, batch_size=2000)
+    return {"screenings": len(screenings), "support_contacts": len(contacts)}
+
+
+# The demo programme (assumed, synthetic): measures of the kind seed 000 §7а asks for.
+PROGRAMME = (
+    (
+        "Полиция қызметкерлерінің барлық патрульдік экипаждарын бейнетіркегіштермен жабдықтау",
+        "Оснащение всех патрульных экипажей видеорегистраторами",
+        "Body cameras for every patrol crew",
+        "Әкімшілік полиция комитеті",
+        "Комитет административной полиции",
+        "Administrative Police Committee",
+        300,
+        "in_progress",
+    ),
+    (
+        "Сыбайлас жемқорлыққа қарсы стандарттар бойынша жыл сайынғы оқыту",
+        "Ежегодное обучение антикоррупционным стандартам",
+        "Yearly training in anti-corruption standards",
+        "Кадр жұмысы департаменті",
+        "Департамент кадровой работы",
+        "Personnel Department",
+        -20,
+        "planned",
+    ),
+    (
+        "Айыппұлдарды тек қолма-қол ақшасыз төлеу",
+        "Оплата штрафов только безналичным способом",
+        "Fines paid only without cash",
+        "Ақпараттандыру департаменті",
+        "Департамент информатизации",
+        "Information Technology Department",
+        -200,
+        "done",
+    ),
+    (
+        "Ішкі тексерістердің нәтижелерін жыл сайын жариялау",
+        "Ежегодная публикация итогов служебных проверок",
+        "Yearly publication of internal checks' results",
+        "Өз қауіпсіздігі департаменті",
+        "Департамент собственной безопасности",
+        "Internal Security Department",
+        120,
+        "planned",
+    ),
+)
+
+
+def _programme(today: dt.date) -> int:
+    rows = []
+    for kk, ru, en, okk, oru, oen, days, status in PROGRAMME:
+        due = today + dt.timedelta(days=days)
+        rows.append(
+            ProgrammeMeasure(
+                name_kk=kk,
+                name_ru=ru,
+                name_en=en,
+                owner_kk=okk,
+                owner_ru=oru,
+                owner_en=oen,
+                due=due,
+                status=status,
+                done_on=due if status == "done" else None,
+                is_demo=True,
+            )
+        )
+    ProgrammeMeasure.objects.bulk_create(rows)
+    return len(rows)
+
+
 def build(*, seed: int, years: list[int], size: int = ROSTER) -> dict[str, int]:
     """The roster and its histories, anchored to now, and an early-intervention run over them."""
     now = timezone.now()
@@ -441,6 +535,8 @@ def build(*, seed: int, years: list[int], size: int = ROSTER) -> dict[str, int]:
         counts = {"officer_files": len(files)}
         counts |= _histories(seed, files, sim, now)
         counts |= _duty_and_training(seed, files, sim, today)
+        counts |= _welfare(seed, files, today)
+        counts["programme_measures"] = _programme(today)
         run = early.run(now=now, actor="demo", demo=True)
         counts["early_intervention_flags"] = run.flags
     return counts
@@ -448,6 +544,7 @@ def build(*, seed: int, years: list[int], size: int = ROSTER) -> dict[str, int]:
 
 def delete() -> None:
     with transaction.atomic():
+        ProgrammeMeasure.objects.filter(is_demo=True).delete()
         Intervention.objects.filter(flag__officer__is_demo=True).delete()
         RiskFlag.objects.filter(officer__is_demo=True).delete()
         RiskModel.objects.filter(is_demo=True).delete()

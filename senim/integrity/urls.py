@@ -1,6 +1,6 @@
 from django.urls import path
 
-from senim.integrity import views, views_early
+from senim.integrity import views, views_early, views_welfare
 
 urlpatterns = [
     path("complaints/", views.complaint_list, name="integrity-complaints"),
@@ -12,4 +12,8 @@ urlpatterns = [
     path("early/", views_early.flag_list, name="integrity-early"),
     path("early/model/", views_early.model_page, name="integrity-model"),
     path("early/<int:pk>/", views_early.flag_page, name="integrity-flag"),
+    path("welfare/", views_welfare.reminders, name="integrity-welfare"),
+    path("welfare/<str:badge>/", views_welfare.officer_welfare, name="integrity-welfare-officer"),
+    path("staff/women/", views_welfare.staff_balance, name="integrity-balance"),
+    path("programme/", views_welfare.programme_page, name="integrity-programme"),
 ]

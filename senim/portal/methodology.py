@@ -92,6 +92,7 @@ NOTES = (
           "survey, in the region."),
         _("Public-trust surveys (trust_answer), weighted by raking to the population's sex, age "
           "and settlement margins."),
+        # xgettext:no-python-format
         _("index = weighted mean score (trust 100, partly 66.7, rather not 33.3, not 0; \"hard "
           "to say\" left out), with its 95 % confidence interval."),
         _("A survey estimate: regional samples are small, so read the interval. If a year has "

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.home, name="portal-home"),
     path("regions/<str:iso>/", views.region, name="portal-region"),
     path("methodology/", views.methodology, name="portal-methodology"),
+    path("integrity/", views.integrity, name="portal-integrity"),
     path("data/", views.data, name="portal-data"),
     path("data/<str:name>", views.download, name="portal-download"),
     path("reports/<str:code>/", views.district_latest, name="portal-district"),

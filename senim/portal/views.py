@@ -301,3 +301,25 @@ def report(request: HttpRequest, code: str, month: str) -> HttpResponse:
 @require_GET
 def report_pdf_view(request: HttpRequest, code: str, month: str) -> HttpResponse:
     return _report_response(request, code, month, _report_pdf)
+
+
+@require_GET
+def integrity(request: HttpRequest) -> HttpResponse:
+    """The anti-corruption programme: its measures with deadlines and its KPIs, with how each
+    figure is counted. Counts only, read from the integrity app's named service."""
+    from django.utils import timezone
+
+    from senim.integrity.programme import measures, published
+
+    today = timezone.localdate()
+    years = list(range(today.year - 4, today.year + 1))
+    return render(
+        request,
+        "portal/integrity.html",
+        {
+            "tab": "integrity",
+            "measures": measures(today=today),
+            "kpis": published(years=years),
+            "today": today,
+        },
+    )

@@ -42,7 +42,7 @@ def officer_file(badge: str, unit: Unit, **extra: Any) -> OfficerFile:
         "rank": Rank.CAPTAIN,
         "duty": Duty.PATROL,
         "service_since": dt.date(2012, 9, 1),
-        "post_since": dt.date(2019, 3, 1),
+        "post_since": dt.date(2023, 3, 1),
     } | extra
     return OfficerFile.objects.create(
         officer=officer, unit=unit, region=unit.region, district=unit.district, **values

@@ -22,6 +22,7 @@ from senim.integrity.models.early import (
     RiskFlag,
     RiskModel,
 )
+from senim.integrity.models.programme import MeasureStatus, ProgrammeMeasure
 from senim.integrity.models.staff import (
     Course,
     Duty,
@@ -50,10 +51,12 @@ __all__ = [
     "Intervention",
     "InterventionKind",
     "MeasureKind",
+    "MeasureStatus",
     "ModelStatus",
     "OfficerComplaint",
     "OfficerFile",
     "Outcome",
+    "ProgrammeMeasure",
     "Rank",
     "RiskFlag",
     "RiskModel",
