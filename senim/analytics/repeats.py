@@ -199,6 +199,61 @@ def _chained(x: FloatArray, y: FloatArray, radius_m: float) -> IntArray:
     return np.asarray(labels, dtype=np.int64)
 
 
+@dataclass(frozen=True)
+class NearRepeatClusters:
+    """Chains of events each within `radius_m` and `days` of another: `label[i]` is event i's
+    cluster (-1 when its cluster is smaller than the minimum), clusters largest first."""
+
+    label: IntArray
+    sizes: IntArray  # events per cluster, cluster k = label k
+    x: FloatArray  # centre of each cluster
+    y: FloatArray
+
+
+def near_repeat_clusters(
+    x: npt.ArrayLike,
+    y: npt.ArrayLike,
+    t_days: npt.ArrayLike,
+    *,
+    radius_m: float = 200.0,
+    days: float = 14.0,
+    min_events: int = 3,
+) -> NearRepeatClusters:
+    """Near-repeat clusters: events linked when close in both space and time (Bowers and
+    Johnson's "near repeat" — a burglary raises the risk next door for a couple of weeks),
+    chained into clusters of at least `min_events`."""
+    xa, ya = _coordinates(x, y)
+    t = np.asarray(t_days, dtype=np.float64).ravel()
+    if t.size != xa.size or not np.isfinite(t).all():
+        raise ValueError("t_days must be finite, one per event")
+    if radius_m <= 0 or days <= 0 or min_events < 2:
+        raise ValueError("radius_m and days must be positive and min_events at least 2")
+    n = xa.size
+    empty = np.zeros(0, dtype=np.float64)
+    if n == 0:
+        return NearRepeatClusters(
+            np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), empty, empty
+        )
+    pairs = cKDTree(np.column_stack([xa, ya])).query_pairs(radius_m, output_type="ndarray")
+    if len(pairs):
+        pairs = pairs[np.abs(t[pairs[:, 0]] - t[pairs[:, 1]]) <= days]
+    graph = coo_matrix(
+        (np.ones(len(pairs), dtype=np.int8), (pairs[:, 0], pairs[:, 1])), shape=(n, n)
+    )
+    _, component = connected_components(graph, directed=False)
+    counts = np.bincount(component)
+    big = np.flatnonzero(counts >= min_events)
+    big = big[np.lexsort((big, -counts[big]))]
+    relabel = np.full(counts.size, -1, dtype=np.int64)
+    relabel[big] = np.arange(big.size)
+    label = relabel[component]
+    inside = label >= 0
+    sizes = np.bincount(label[inside], minlength=big.size).astype(np.int64)
+    cx = np.bincount(label[inside], weights=xa[inside], minlength=big.size) / np.maximum(sizes, 1)
+    cy = np.bincount(label[inside], weights=ya[inside], minlength=big.size) / np.maximum(sizes, 1)
+    return NearRepeatClusters(label, sizes, cx, cy)
+
+
 def repeat_people(keys: npt.ArrayLike, *, min_events: int = 2) -> RepeatPeople:
     """People (integer keys, negative = unknown) with at least `min_events` events."""
     k = np.asarray(keys)

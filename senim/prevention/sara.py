@@ -25,7 +25,7 @@ from senim.analysis.hotspot_map import hotspot_map
 from senim.analysis.params import AnalysisError
 from senim.analytics.grid import Projection
 from senim.analytics.indicators import Period
-from senim.analytics.repeats import repeat_places
+from senim.analytics.repeats import near_repeat_clusters, repeat_places
 from senim.core.errors import Invalid, NotFound
 from senim.core.geo import locator
 from senim.core.models import Sector, User
@@ -54,11 +54,13 @@ from senim.prevention.services import (
     sector_for_write,
     whole,
 )
-from senim.register.models import Appeal, Offence
+from senim.register.models import Appeal, Offence, OffenceParty, PartyRole
 
 YEAR = dt.timedelta(days=365)
 REPEAT_RADIUS_M = 50.0  # events chained within 50 m are one place
 REPEAT_MIN = 3  # offences at one place in 12 months that make it worth a look
+NEAR_RADIUS_M = 200.0  # near repeats: within 200 m and 14 days of another offence (assumed,
+NEAR_DAYS = 14.0  # the usual bands of near-repeat studies of burglary)
 MAX_LINKED = 500  # incidents suggested for one case at most
 
 
@@ -77,7 +79,9 @@ def _sector_of(lat: float, lon: float) -> int:
 
 def suggestions(user: User, sector: Sector, *, now: dt.datetime | None = None) -> list[Suggestion]:
     """What scanning finds in the sector's last 12 months: the analytics centre's Gi* hot spots
-    of the district that lie in the sector, and repeat places (≥ 3 offences within 50 m)."""
+    of the district that lie in the sector, repeat places (≥ 3 offences within 50 m), near-repeat
+    clusters (≥ 3 offences each within 200 m and 14 days of another), and repeat victims and
+    offenders (two or more offences of the sector against or by one person)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     out: list[Suggestion] = []
@@ -108,10 +112,13 @@ def suggestions(user: User, sector: Sector, *, now: dt.datetime | None = None) -
             ),
         )
         .exclude(lat__isnull=True)
-        .values_list("lat", "lon")
+        .values_list("id", "lat", "lon", "registered_at")
     )
     if rows:
-        lat, lon = np.array(rows, dtype=float).T
+        ids = np.array([r[0] for r in rows], dtype=np.int64)
+        lat = np.array([r[1] for r in rows], dtype=float)
+        lon = np.array([r[2] for r in rows], dtype=float)
+        days = np.array([(r[3] - now).total_seconds() / 86400 for r in rows])
         projection = Projection(lon0=sector.lon, lat0=sector.lat)
         x, y = projection.forward(lon, lat)
         places = repeat_places(x, y, radius_m=REPEAT_RADIUS_M, min_events=REPEAT_MIN)
@@ -126,6 +133,51 @@ def suggestions(user: User, sector: Sector, *, now: dt.datetime | None = None) -
                     _("Repeat place: %(n)d offences within 50 m") % {"n": places.counts[n]},
                 )
             )
+        clusters = near_repeat_clusters(
+            x, y, days, radius_m=NEAR_RADIUS_M, days=NEAR_DAYS, min_events=REPEAT_MIN
+        )
+        clon, clat = projection.inverse(clusters.x, clusters.y)
+        for n in range(min(len(clusters.sizes), 5)):
+            out.append(
+                Suggestion(
+                    "near_repeat",
+                    float(clat[n]),
+                    float(clon[n]),
+                    int(clusters.sizes[n]),
+                    _("Near repeats: %(n)d offences within 200 m and 14 days of one another")
+                    % {"n": clusters.sizes[n]},
+                )
+            )
+        out += _repeat_people(ids, lat, lon, days)
+    return out
+
+
+def _repeat_people(
+    ids: np.ndarray, lat: np.ndarray, lon: np.ndarray, days: np.ndarray
+) -> list[Suggestion]:
+    """Victims and offenders with two or more of the sector's offences in 12 months: the case
+    sits at the latest of their offences; who they are is not shown here (the register's
+    record pages show the parties to the roles that may see them)."""
+    where = {int(i): (float(a), float(b)) for i, a, b in zip(ids, lat, lon, strict=True)}
+    when = {int(i): float(t) for i, t in zip(ids, days, strict=True)}
+    out: list[Suggestion] = []
+    for role, origin, text in (
+        (PartyRole.VICTIM, "repeat_victim", _("Repeat victim: %(n)d offences against one person")),
+        (PartyRole.OFFENDER, "repeat_offender", _("Repeat offender: %(n)d offences by one person")),
+    ):
+        links = OffenceParty.objects.filter(offence_id__in=list(where), role=role).values_list(
+            "person_id", "offence_id"
+        )
+        by_person: dict[int, list[int]] = {}
+        for person, offence in links:
+            by_person.setdefault(person, []).append(offence)
+        repeated = sorted(
+            (offences for offences in by_person.values() if len(offences) >= 2),
+            key=lambda o: (-len(o), -max(when[i] for i in o)),
+        )
+        for offences in repeated[:5]:
+            plat, plon = where[max(offences, key=lambda i: when[i])]
+            out.append(Suggestion(origin, plat, plon, len(offences), text % {"n": len(offences)}))
     return out
 
 

@@ -174,3 +174,19 @@ def test_knox_refuses_more_pairs_than_allowed_before_building_them():
     with pytest.raises(KnoxTooLarge) as refused:
         knox_test(x, y, t, max_pairs=2, **edges)
     assert (refused.value.pairs, refused.value.limit) == (3, 2)
+
+
+def test_near_repeat_clusters_link_events_close_in_space_and_time_only() -> None:
+    from senim.analytics.repeats import near_repeat_clusters
+
+    # Three burglaries 100 m apart within a week; a fourth at the same place a year later;
+    # two far away on the same days.
+    x = [0.0, 100.0, 200.0, 100.0, 5000.0, 5100.0]
+    y = [0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
+    t = [0.0, 3.0, 6.0, 400.0, 0.0, 1.0]
+    clusters = near_repeat_clusters(x, y, t, radius_m=150, days=14, min_events=3)
+    assert clusters.sizes.tolist() == [3]
+    assert clusters.label.tolist() == [0, 0, 0, -1, -1, -1]
+    assert clusters.x[0] == pytest.approx(100.0)
+    with pytest.raises(ValueError):
+        near_repeat_clusters(x, y, t[:2])

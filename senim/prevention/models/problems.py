@@ -31,6 +31,9 @@ STAGES = [s.value for s in Stage]
 class Origin(models.TextChoices):
     HOT_SPOT = "hot_spot", _("a hot spot (Gi*) of the analytics centre")
     REPEAT_PLACE = "repeat_place", _("a repeat place in the register")
+    NEAR_REPEAT = "near_repeat", _("near repeats in the register")
+    REPEAT_VICTIM = "repeat_victim", _("a repeat victim in the register")
+    REPEAT_OFFENDER = "repeat_offender", _("a repeat offender in the register")
     RESIDENTS = "residents", _("residents' concern")
     INSPECTOR = "inspector", _("the inspector's own observation")
 
