@@ -6,6 +6,9 @@ the DistrictReport the HTML page shows, so the two cannot disagree.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from fpdf import FPDF
@@ -59,7 +62,9 @@ def _table(pdf: FPDF, heading: str, head: list[str], rows: list[list[str]]) -> N
             table.row(row)
 
 
-def report_pdf(report: DistrictReport) -> bytes:
+def report_pdf(report: DistrictReport, priorities: Sequence[Any] = ()) -> bytes:
+    """The report; `priorities` are the residents' priorities answered in the month (the
+    prevention app's published answers, as on the HTML page)."""
     title = report_title(report)
     names = public.labels()
     no_data = _("no data")
@@ -122,6 +127,21 @@ def report_pdf(report: DistrictReport) -> bytes:
                 for s in report.sectors
             ],
         )
+    pdf.ln(2)
+    pdf.set_text_color(*NAVY)
+    _text(pdf, _("Residents' priorities and what the police did"), size=11, bold=True)
+    pdf.set_text_color(0, 0, 0)
+    if not priorities:
+        _text(pdf, _("No answers to residents' priorities were published for this month."), size=9)
+    for p in priorities:
+        raised = date_format(p.meeting.held_on, "Y-m-d")
+        _text(
+            pdf,
+            f"{p.concern} ({_('sector')} №{p.meeting.sector.number}, {raised})",
+            size=9,
+            bold=True,
+        )
+        _text(pdf, f"{p.answer} ({date_format(p.answered_on, 'Y-m-d')})", size=9)
     pdf.ln(3)
     _text(
         pdf,

@@ -287,7 +287,9 @@ def _report_page(request: HttpRequest, found: reports.DistrictReport, lang: str)
 
 
 def _report_pdf(request: HttpRequest, found: reports.DistrictReport, lang: str) -> HttpResponse:
-    response = HttpResponse(report_pdf(found), content_type="application/pdf")
+    after = reports.shift(found.month, 1)
+    priorities = published_priorities(district_id=found.district.pk, start=found.month, end=after)
+    response = HttpResponse(report_pdf(found, priorities), content_type="application/pdf")
     name = f"senim-report-{found.district.code}-{found.month:%Y-%m}-{lang}.pdf"
     response.headers["Content-Disposition"] = f'inline; filename="{name}"'
     return response

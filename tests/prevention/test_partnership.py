@@ -15,6 +15,8 @@ from senim.core.errors import Forbidden, Invalid, NotFound
 from senim.core.models import AuditEntry
 from senim.prevention import partnership, sara
 from senim.prevention.models import Commission, Decision, Partner, Priority, ResidentMeeting
+from senim.register.models import Article, Offence
+from tests.pdf_text import pdf_text
 from tests.prevention.conftest import Place
 
 TODAY = timezone.localdate
@@ -215,10 +217,26 @@ def test_a_published_answer_appears_on_the_districts_public_report(place: Place)
         district_id=place.d1.pk, start=month, end=(month + dt.timedelta(days=32)).replace(day=1)
     )
     assert [p.pk for p in shown] == [first.pk]
-    page = Client().get(reverse("portal-report", args=[place.d1.code, f"{month:%Y-%m}"]))
-    if page.status_code == 200:  # the portal shows months with data; the section is on it
-        body = page.content.decode()
-        assert "A speed bump and a crossing guard" in body and "Internal note" not in body
+    # Only complete months are reported: move the meeting and the answers to last month, with an
+    # offence of the district then, so that the month has a report.
+    last = (month - dt.timedelta(days=1)).replace(day=1)
+    ResidentMeeting.objects.filter(pk=meeting.pk).update(held_on=last)
+    Priority.objects.filter(meeting=meeting).update(answered_on=last + dt.timedelta(days=3))
+    at = timezone.make_aware(dt.datetime.combine(last + dt.timedelta(days=5), dt.time(12)))
+    Offence.objects.create(
+        source_system="test", external_id="PRI-1", kind="crime", article=Article.objects.first(),
+        occurred_at=at, registered_at=at, place_type="street", status="registered",
+        region=place.almaty, district=place.d1,
+    )  # fmt: skip
+    args = [place.d1.code, f"{last:%Y-%m}"]
+    page = Client().get(reverse("portal-report", args=args), HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "A speed bump and a crossing guard" in body and "Internal note" not in body
+    pdf = Client().get(reverse("portal-report-pdf", args=args), HTTP_ACCEPT_LANGUAGE="en")
+    text = " ".join(pdf_text(pdf.content))
+    assert "crossing guard" in text and "Internal note" not in text
+    assert "Residents' priorities" in text
 
 
 def test_the_pages_work_for_the_inspector(place: Place) -> None:
