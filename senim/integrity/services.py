@@ -257,7 +257,7 @@ def _complaint_for_write(user: User, pk: int) -> OfficerComplaint:
         Perm.OFFICER_COMPLAINTS,
         _("Your role does not work with complaints against officers."),
     )
-    complaint = complaints_in_scope(user).select_for_update().filter(pk=pk).first()
+    complaint = complaints_in_scope(user).select_for_update(of=("self",)).filter(pk=pk).first()
     if complaint is None:
         raise NotFound("", _("No such complaint in your territory."))
     return complaint
@@ -385,7 +385,7 @@ def measure_appeal(
     _require(user, Perm.DISCIPLINE, _("Your role does not impose disciplinary measures."))
     today = timezone.localdate(now or timezone.now())
     measure = (
-        DisciplinaryMeasure.objects.select_for_update()
+        DisciplinaryMeasure.objects.select_for_update(of=("self",))
         .filter(pk=pk, officer__in=files_in_scope(user))
         .first()
     )
@@ -440,7 +440,7 @@ def intervention_record(*, user: User, pk: int, form: Form, now: dt.datetime | N
 
     _require(user, Perm.EARLY_WARNING, _("Your role does not work with early intervention."))
     today = timezone.localdate(now or timezone.now())
-    flag = flags_in_scope(user).select_for_update().filter(pk=pk).first()
+    flag = flags_in_scope(user).select_for_update(of=("self",)).filter(pk=pk).first()
     if flag is None:
         raise NotFound("", _("No such flag in your territory."))
     kind = _choice(form, "kind", InterventionKind)
@@ -477,7 +477,7 @@ def intervention_outcome(*, user: User, pk: int, form: Form, now: dt.datetime | 
     _require(user, Perm.EARLY_WARNING, _("Your role does not work with early intervention."))
     today = timezone.localdate(now or timezone.now())
     intervention = (
-        Intervention.objects.select_for_update()
+        Intervention.objects.select_for_update(of=("self",))
         .filter(pk=pk, flag__in=flags_in_scope(user))
         .select_related("flag")
         .first()
