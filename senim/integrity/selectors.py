@@ -150,3 +150,14 @@ def officer_file(officer: OfficerFile, *, today: dt.date) -> dict[str, Any]:
         "longest_without_rest": max((m.longest_without_rest for m in months), default=0),
         "human_rights_trained": officer.trainings.filter(course="human_rights").exists(),
     }
+
+
+def appeals_to_register(user: User, *, since: dt.datetime | None) -> Any:
+    """The register's appeals about the police in the user's territory that no complaint
+    against officers stands for yet, newest first."""
+    from senim.register.services import appeals
+
+    linked = OfficerComplaint.objects.exclude(appeal=None).values("appeal_id")
+    return appeals(user=user, category="complaint_police", received_from=since).exclude(
+        pk__in=linked
+    )

@@ -208,7 +208,12 @@ def complaint_register(
         )
         if source in (ComplaintSource.APPEAL, ComplaintSource.E_OTINISH) and form.get("appeal"):
             facts = appeal_facts(pk=whole(form.get("appeal")))
-            if facts is None or facts["category"] != "complaint_police":
+            # Another territory's appeal answers as unknown: no existence oracle.
+            if (
+                facts is None
+                or facts["category"] != "complaint_police"
+                or not in_territory(user, facts["region_id"], facts["district_id"])
+            ):
                 raise Invalid("appeal", _("No appeal about the police with this number."))
             if OfficerComplaint.objects.filter(appeal_id=facts["pk"]).exists():
                 raise Invalid("appeal", _("This appeal is already registered as a complaint."))

@@ -5,6 +5,7 @@ from senim.integrity import views, views_early, views_welfare
 urlpatterns = [
     path("complaints/", views.complaint_list, name="integrity-complaints"),
     path("complaints/new/", views.complaint_new, name="integrity-complaint-new"),
+    path("complaints/appeals/", views.appeal_queue, name="integrity-appeal-queue"),
     path("complaints/<int:pk>/", views.complaint_page, name="integrity-complaint"),
     path("officers/", views.officer_list, name="integrity-officers"),
     path("officers/<str:badge>/", views.officer_page, name="integrity-officer"),

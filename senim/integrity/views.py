@@ -6,6 +6,7 @@ same page with the message next to the field and status 422 (403 outside the ter
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -104,7 +105,7 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
         return _refuse(request, _("Your role does not work with complaints against officers."))
     context: dict[str, Any] = {
         "tab": "complaints",
-        "form": request.POST if request.method == "POST" else {},
+        "form": request.POST if request.method == "POST" else _prefill(request),
         "kinds": ComplaintKind.choices,
         "sources": ComplaintSource.choices,
         "units": _units(user),
@@ -118,6 +119,53 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
             return render(request, "integrity/complaint_form.html", context, status=error.status)
         return redirect("integrity-complaint", pk=complaint.pk)
     return render(request, "integrity/complaint_form.html", context)
+
+
+def _prefill(request: HttpRequest) -> dict[str, str]:
+    """A complaint from an appeal of the register: its number, source, day and the district's
+    police department filled in (the service checks them again on submit)."""
+    keys = ("appeal", "source", "received_on", "unit")
+    return {k: str(request.GET.get(k, ""))[:20] for k in keys if request.GET.get(k)}
+
+
+@login_required
+def appeal_queue(request: HttpRequest) -> HttpResponse:
+    """Appeals about the police in the register not yet registered as complaints."""
+    user = _user(request)
+    if not can(user, Perm.OFFICER_COMPLAINTS):
+        return _refuse(request, _("Your role does not work with complaints against officers."))
+    period = request.GET.get("period", "90")
+    period = period if period in ("90", "365", "all") else "90"
+    since = None if period == "all" else timezone.now() - dt.timedelta(days=int(period))
+    page = Paginator(selectors.appeals_to_register(user, since=since), PAGE).get_page(
+        request.GET.get("page")
+    )
+    departments = dict(
+        Unit.objects.filter(kind="district_department", district__isnull=False).values_list(
+            "district_id", "pk"
+        )
+    )
+    rows = []
+    for appeal in page:
+        source = "e_otinish" if appeal.channel == "e_otinish" else "appeal"
+        query = {
+            "appeal": appeal.pk,
+            "source": source,
+            "received_on": timezone.localdate(appeal.received_at).isoformat(),
+            "unit": departments.get(appeal.district_id, ""),
+        }
+        rows.append((appeal, urlencode({k: v for k, v in query.items() if v != ""})))
+    return render(
+        request,
+        "integrity/appeal_queue.html",
+        {
+            "tab": "complaints",
+            "page": page,
+            "rows": rows,
+            "period": period,
+            "query": urlencode({"period": period}),
+        },
+    )
 
 
 def _complaint_context(user: User, complaint: Any) -> dict[str, Any]:
