@@ -3,7 +3,7 @@ from django.urls import include, path
 
 from senim.config.api import api
 from senim.core.signin import ThrottledAuthenticationForm
-from senim.core.views import home
+from senim.core.views import home, sign_in_locks
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -13,6 +13,7 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sign-in-locks/", sign_in_locks, name="sign-in-locks"),
     path("api/", api.urls),
     path("analytics/", include("senim.analysis.urls")),
     path("ops/", include("senim.ops.urls")),

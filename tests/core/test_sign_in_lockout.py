@@ -181,3 +181,49 @@ def test_the_locked_message_is_translated(officer: User, language: str, fragment
         client = Client(REMOTE_ADDR="10.0.0.1", HTTP_ACCEPT_LANGUAGE=language)
         answer = client.post("/login/", {"username": "asel", "password": PASSWORD})
     assert fragment in answer.content.decode()
+
+
+def _admin_client(role: str = "administrator") -> Client:
+    admin = User.objects.create_user(f"boss-{role}", role=role)
+    client = Client()
+    client.force_login(admin)
+    return client
+
+
+def test_an_administrator_sees_the_locks_and_lifts_one_on_the_page(officer: User) -> None:
+    for _ in range(5):
+        _sign_in("asel", "wrong")
+    client = _admin_client()
+    page = client.get("/sign-in-locks/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "account: asel" in html and "Lift the lock" in html
+    lock = SignInThrottle.objects.get(kind="account", key="asel")
+    answer = client.post("/sign-in-locks/", {"lock": lock.pk})
+    assert answer.status_code == 302 and answer["Location"] == "/sign-in-locks/?lifted=1"
+    assert "The lock was lifted." in client.get(answer["Location"]).content.decode()
+    assert _signed_in(_sign_in("asel", PASSWORD))
+    unlocked = AuditEntry.objects.get(action="sign_in_unlocked")
+    assert unlocked.actor == "boss-administrator" and unlocked.object_pk == "account:asel"
+    assert "No account or address is locked." in client.get("/sign-in-locks/").content.decode()
+
+
+@pytest.mark.parametrize("lock", ["", "abc", "99999", "1" * 30, "-1", "٣"])
+def test_lifting_an_unknown_lock_is_a_clear_error(lock: str) -> None:
+    answer = _admin_client().post("/sign-in-locks/", {"lock": lock})
+    assert answer.status_code == 400
+    assert "This lock no longer holds" in answer.content.decode()
+
+
+def test_only_administrators_open_the_locks_page() -> None:
+    assert _admin_client("national_analyst").get("/sign-in-locks/").status_code == 403
+    assert _admin_client("duty_officer").post("/sign-in-locks/", {"lock": 1}).status_code == 403
+    anonymous = Client().get("/sign-in-locks/")
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith("/login/")
+
+
+def test_the_locks_page_speaks_kazakh() -> None:
+    client = _admin_client()
+    with translation.override("kk"):
+        page = client.get("/sign-in-locks/", HTTP_ACCEPT_LANGUAGE="kk")
+    assert "Кіру құлыптары" in page.content.decode()
