@@ -8,7 +8,7 @@ served from static/vendor/swagger-ui, never from a CDN, so it works on a closed 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
@@ -80,6 +80,37 @@ def field_errors(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     message = exc.detail if isinstance(exc, TokenExpired) else _("Sign in or send a valid token.")
     return api.create_response(request, {"errors": [{"field": "", "message": message}]}, status=401)
+
+
+def _schema_refs(node: object) -> Iterator[str]:
+    """The component schemas a piece of an OpenAPI description refers to."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "$ref" and isinstance(value, str):
+                yield value.rsplit("/", 1)[-1]
+            else:
+                yield from _schema_refs(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _schema_refs(item)
+
+
+def public_description(prefix: str = "/api/open/") -> dict[str, Any]:
+    """The OpenAPI description of the public operations alone (under `prefix`), with only the
+    schemas they use: published to anyone, while the whole reference is for signed-in users."""
+    schema = dict(api.get_openapi_schema())
+    paths = {p: ops for p, ops in schema["paths"].items() if p.startswith(prefix)}
+    every = schema.get("components", {}).get("schemas", {})
+    used: set[str] = set()
+    todo = list(_schema_refs(paths))
+    while todo:
+        name = todo.pop()
+        if name not in used and name in every:
+            used.add(name)
+            todo.extend(_schema_refs(every[name]))
+    schema["paths"] = paths
+    schema["components"] = {"schemas": {name: every[name] for name in sorted(used)}}
+    return schema
 
 
 def _add_routers() -> None:

@@ -165,3 +165,19 @@ def test_the_reference_loads_only_vendored_files(analyst: User) -> None:
     for source in sources:
         assert (static / source.removeprefix("/static/")).is_file(), source
     assert (static / "vendor/swagger-ui/LICENSE").is_file()
+
+
+def test_the_open_data_api_publishes_its_own_description_to_anyone() -> None:
+    from openapi_spec_validator import validate
+
+    answer = Client().get("/api/open/openapi.json")
+    assert answer.status_code == 200
+    schema = answer.json()
+    assert schema["paths"] and all(p.startswith("/api/open/") for p in schema["paths"])
+    assert "/api/open/openapi.json" not in schema["paths"]
+    assert "securitySchemes" not in schema["components"]
+    assert "YearKpis" in schema["components"]["schemas"]
+    assert "AppealIn" not in schema["components"]["schemas"]  # nothing of the closed API
+    validate(schema)
+    page = Client().get("/open/data/").content.decode()
+    assert 'href="/api/open/openapi.json"' in page and 'href="/api/docs"' not in page
