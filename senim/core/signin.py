@@ -104,6 +104,11 @@ def register_failure(*, username: str, address: str) -> dt.datetime | None:
         )
         _count(Kind.ACCOUNT, account_key(username), now)
         _count(Kind.ADDRESS, address, now)
+        # Counts of names tried once and never again would pile up: drop those past the window.
+        window = dt.timedelta(minutes=settings.SENIM_SIGNIN_WINDOW_MINUTES)
+        SignInThrottle.objects.filter(window_start__lt=now - window).filter(
+            Q(locked_until__isnull=True) | Q(locked_until__lte=now)
+        ).delete()
     return locked_until(username=username, address=address)
 
 

@@ -227,3 +227,21 @@ def test_the_locks_page_speaks_kazakh() -> None:
     with translation.override("kk"):
         page = client.get("/sign-in-locks/", HTTP_ACCEPT_LANGUAGE="kk")
     assert "Кіру құлыптары" in page.content.decode()
+
+
+def test_stale_counts_are_dropped_so_sprayed_names_do_not_pile_up(officer: User) -> None:
+    for i in range(3):
+        _sign_in(f"sprayed{i}", "wrong", f"10.1.0.{i}")
+    SignInThrottle.objects.update(window_start=timezone.now() - dt.timedelta(minutes=16))
+    SignInThrottle.objects.create(
+        kind="account",
+        key="still-locked",
+        window_start=timezone.now() - dt.timedelta(minutes=16),
+        locked_until=timezone.now() + dt.timedelta(minutes=1),
+    )
+    _sign_in("asel", "wrong")
+    assert set(SignInThrottle.objects.values_list("key", flat=True)) == {
+        "asel",
+        "10.0.0.1",
+        "still-locked",
+    }
