@@ -166,6 +166,35 @@ def parse_head(text: str) -> tuple[int, str] | None:
     return (int(match[1]), match[2]) if match else None
 
 
+def head_problems(
+    expect_head: tuple[int, str] | None,
+    *,
+    last_seq: int,
+    hash_at_head: str | None,
+    what: str = "log",
+) -> list[str]:
+    """Compare a chain with the head (seq, hash) published earlier. The chain may have grown
+    since, but the entry at that seq must still exist and still carry that hash: this finds what
+    the chain alone cannot, a tail cut off the end or entries edited and every later hash
+    recomputed (re-chained)."""
+    if expect_head is None or expect_head[0] <= 0:
+        return []
+    seq, published = expect_head
+    if last_seq < seq:
+        return [
+            f"entries {last_seq + 1}..{seq} are missing from the end: the {what} ends at entry "
+            f"{last_seq}, the published head is entry {seq} (tail deleted)"
+        ]
+    if hash_at_head is None:
+        return [f"entry {seq}: the published head entry is missing (deleted)"]
+    if hash_at_head != published:
+        return [
+            f"entry {seq}: its hash {hash_at_head[:12]}… is not the published {published[:12]}…: "
+            f"entries up to {seq} were edited or replaced and the chain re-computed (re-chained)"
+        ]
+    return []
+
+
 def verify(*, expect_head: tuple[int, str] | None = None) -> VerifyResult:
     """Walk the chain in order; report every gap (deleted entry) and hash mismatch (edit).
 
@@ -191,21 +220,11 @@ def verify(*, expect_head: tuple[int, str] | None = None) -> VerifyResult:
 
     entries = AuditEntry.objects.order_by("seq").iterator(chunk_size=5000)
     checked, (last_seq, _last_hash), problems = walk_chain(entries, recompute)
-    if expect_head is not None and expect_head[0] > 0:
-        seq, published = expect_head
-        if last_seq < seq:
-            problems.append(
-                f"entries {last_seq + 1}..{seq} are missing from the end: the log ends at entry "
-                f"{last_seq}, the published head is entry {seq} (tail deleted)"
-            )
-        elif seq not in hash_at:
-            problems.append(f"entry {seq}: the published head entry is missing (deleted)")
-        elif hash_at[seq] != published:
-            problems.append(
-                f"entry {seq}: its hash {hash_at[seq][:12]}… is not the published "
-                f"{published[:12]}…: entries up to {seq} were edited or replaced and the chain "
-                "re-computed (re-chained)"
-            )
+    problems += head_problems(
+        expect_head,
+        last_seq=last_seq,
+        hash_at_head=hash_at.get(expect_head[0]) if expect_head else None,
+    )
     return VerifyResult(checked=checked, problems=problems)
 
 

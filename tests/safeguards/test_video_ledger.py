@@ -152,8 +152,35 @@ def test_entries_cut_off_the_end_are_found_against_the_head_kept_elsewhere(foota
         cursor.execute(f"DELETE FROM {LedgerEntry._meta.db_table} WHERE seq = %s", [last.seq])
         cursor.execute("DELETE FROM safeguards_bodycamevent WHERE ledger_seq = %s", [last.seq])
     assert ledger.verify().ok  # the chain alone cannot tell
+    err = io.StringIO()
     with pytest.raises(CommandError):
-        call_command("ledger", "verify", "--head", head, stdout=io.StringIO(), stderr=io.StringIO())
+        call_command("ledger", "verify", "--head", head, stdout=io.StringIO(), stderr=err)
+    assert f"entries {last.seq}..{last.seq} are missing from the end" in err.getvalue()
+    assert "(tail deleted)" in err.getvalue()
+
+
+def test_a_ledger_grown_since_its_head_was_kept_still_verifies_against_it(
+    footage: Any, users: Any
+) -> None:
+    out = io.StringIO()
+    call_command("ledger", "head", stdout=out)
+    head = out.getvalue().strip()
+    ledger.bodycam_event(
+        user=users["duty_officer_a"], camera="BC-1", kind="switched_off", at=T0 + 5 * HOUR
+    )
+    out = io.StringIO()
+    call_command("ledger", "verify", "--head", head, stdout=out)
+    assert "video ledger intact: 10 entries" in out.getvalue()
+    seq = int(head.split(":")[0])
+    other = f"{seq}:{'0' * 64}"
+    result = ledger.verify(expect_head=(seq, "0" * 64))
+    assert any(
+        p.startswith(f"entry {seq}: its hash") and "(re-chained)" in p for p in result.problems
+    )
+    with pytest.raises(CommandError):
+        call_command(
+            "ledger", "verify", "--head", other, stdout=io.StringIO(), stderr=io.StringIO()
+        )
 
 
 def test_a_request_is_flagged_when_a_camera_existed_but_its_footage_is_missing(
