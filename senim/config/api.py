@@ -1,14 +1,64 @@
-"""The one NinjaAPI instance; each app contributes a router. OpenAPI at /api/docs."""
+"""The one NinjaAPI instance; each app contributes a router. OpenAPI at /api/docs.
+
+The reference (/api/docs, /api/openapi.json) is for signed-in users (a session, or a valid
+bearer token for the description); anyone else is sent to the sign-in page. Swagger UI is
+served from static/vendor/swagger-ui, never from a CDN, so it works on a closed network.
+"""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
+from ninja.openapi.docs import DocsBase
 
-from senim.core.api_auth import SessionOrToken
+from senim.core.api_auth import API_AUTH, BEARER, TokenExpired
 
-api = NinjaAPI(title="Senim API", version="1", auth=SessionOrToken(), urls_namespace="api")
+
+class VendoredSwagger(DocsBase):
+    """Swagger UI from the project's own static files (ninja's default template uses a CDN
+    unless "ninja" is an installed app, and carries ninja's copy, not ours)."""
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+        settings: dict[str, object] = {"url": self.get_openapi_url(api, kwargs)}
+        settings |= {"layout": "BaseLayout", "deepLinking": True}
+        return render(request, "api_docs.html", {"api": api, "swagger_settings": settings})
+
+
+def signed_in(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The reference for a signed-in session or a valid bearer token; others go to sign in."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        try:
+            if BEARER(request):
+                return view(request, *args, **kwargs)
+        except TokenExpired as exc:
+            return api.create_response(
+                request, {"errors": [{"field": "", "message": exc.detail}]}, status=401
+            )
+        return redirect_to_login(request.get_full_path())
+
+    return wrapper
+
+
+api = NinjaAPI(
+    title="Senim API",
+    version="1",
+    auth=API_AUTH,
+    urls_namespace="api",
+    docs=VendoredSwagger(),
+    docs_decorator=signed_in,
+)
 
 
 @api.exception_handler(ValidationError)
@@ -28,11 +78,39 @@ def field_errors(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return api.create_response(
-        request,
-        {"errors": [{"field": "", "message": "Sign in or send a valid token."}]},
-        status=401,
-    )
+    message = exc.detail if isinstance(exc, TokenExpired) else _("Sign in or send a valid token.")
+    return api.create_response(request, {"errors": [{"field": "", "message": message}]}, status=401)
+
+
+def _schema_refs(node: object) -> Iterator[str]:
+    """The component schemas a piece of an OpenAPI description refers to."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "$ref" and isinstance(value, str):
+                yield value.rsplit("/", 1)[-1]
+            else:
+                yield from _schema_refs(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _schema_refs(item)
+
+
+def public_description(prefix: str = "/api/open/") -> dict[str, Any]:
+    """The OpenAPI description of the public operations alone (under `prefix`), with only the
+    schemas they use: published to anyone, while the whole reference is for signed-in users."""
+    schema = dict(api.get_openapi_schema())
+    paths = {p: ops for p, ops in schema["paths"].items() if p.startswith(prefix)}
+    every = schema.get("components", {}).get("schemas", {})
+    used: set[str] = set()
+    todo = list(_schema_refs(paths))
+    while todo:
+        name = todo.pop()
+        if name not in used and name in every:
+            used.add(name)
+            todo.extend(_schema_refs(every[name]))
+    schema["paths"] = paths
+    schema["components"] = {"schemas": {name: every[name] for name in sorted(used)}}
+    return schema
 
 
 def _add_routers() -> None:

@@ -140,3 +140,16 @@ LOGGING = {
 # The covering index's INCLUDE columns only matter on PostgreSQL; SQLite builds the plain index.
 # W047: SQLite lacks NULLS NOT DISTINCT; register migration 0004 builds an equivalent index there.
 SILENCED_SYSTEM_CHECKS = ["models.W040", "models.W047"]
+
+# Sign-in throttling (senim.core.signin, docs/operations.md): this many failed sign-ins within
+# the window lock the account, or the client address, for the lock time; an administrator can
+# lift a lock sooner with `senim unlock`.
+SENIM_SIGNIN_ACCOUNT_FAILURES = int(env_str("SENIM_SIGNIN_ACCOUNT_FAILURES", "5"))
+SENIM_SIGNIN_ADDRESS_FAILURES = int(env_str("SENIM_SIGNIN_ADDRESS_FAILURES", "20"))
+SENIM_SIGNIN_WINDOW_MINUTES = int(env_str("SENIM_SIGNIN_WINDOW_MINUTES", "15"))
+SENIM_SIGNIN_LOCK_MINUTES = int(env_str("SENIM_SIGNIN_LOCK_MINUTES", "15"))
+# Behind a reverse proxy, the request header that carries the client address the proxy saw
+# (e.g. HTTP_X_REAL_IP); empty: the connection's own address (REMOTE_ADDR).
+SENIM_SIGNIN_ADDRESS_HEADER = env_str("SENIM_SIGNIN_ADDRESS_HEADER", "")
+# API tokens expire this many days after they are issued (`senim api_token USER` issues one).
+SENIM_API_TOKEN_DAYS = int(env_str("SENIM_API_TOKEN_DAYS", "90"))

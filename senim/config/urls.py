@@ -2,12 +2,18 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from senim.config.api import api
-from senim.core.views import home
+from senim.core.signin import ThrottledAuthenticationForm
+from senim.core.views import home, sign_in_locks
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(authentication_form=ThrottledAuthenticationForm),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sign-in-locks/", sign_in_locks, name="sign-in-locks"),
     path("api/", api.urls),
     path("analytics/", include("senim.analysis.urls")),
     path("ops/", include("senim.ops.urls")),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextvars
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -153,10 +154,59 @@ def walk_chain(
     return checked, (expected_seq - 1, prev_hash), problems
 
 
-def verify() -> VerifyResult:
-    """Walk the chain in order; report every gap (deleted entry) and hash mismatch (edit)."""
+def head() -> tuple[int, str]:
+    """(seq, hash) of the last entry, to be published outside this database."""
+    last = AuditEntry.objects.order_by("-seq").values_list("seq", "entry_hash").first()
+    return (last[0], last[1]) if last else (0, GENESIS)
+
+
+def parse_head(text: str) -> tuple[int, str] | None:
+    """SEQ:HASH as printed by `senim audit head`, or None when it is not that."""
+    match = re.fullmatch(r"(\d{1,18}):([0-9a-f]{64})", text.strip())
+    return (int(match[1]), match[2]) if match else None
+
+
+def head_problems(
+    expect_head: tuple[int, str] | None,
+    *,
+    last_seq: int,
+    hash_at_head: str | None,
+    what: str = "log",
+) -> list[str]:
+    """Compare a chain with the head (seq, hash) published earlier. The chain may have grown
+    since, but the entry at that seq must still exist and still carry that hash: this finds what
+    the chain alone cannot, a tail cut off the end or entries edited and every later hash
+    recomputed (re-chained)."""
+    if expect_head is None or expect_head[0] <= 0:
+        return []
+    seq, published = expect_head
+    if last_seq < seq:
+        return [
+            f"entries {last_seq + 1}..{seq} are missing from the end: the {what} ends at entry "
+            f"{last_seq}, the published head is entry {seq} (tail deleted)"
+        ]
+    if hash_at_head is None:
+        return [f"entry {seq}: the published head entry is missing (deleted)"]
+    if hash_at_head != published:
+        return [
+            f"entry {seq}: its hash {hash_at_head[:12]}… is not the published {published[:12]}…: "
+            f"entries up to {seq} were edited or replaced and the chain re-computed (re-chained)"
+        ]
+    return []
+
+
+def verify(*, expect_head: tuple[int, str] | None = None) -> VerifyResult:
+    """Walk the chain in order; report every gap (deleted entry) and hash mismatch (edit).
+
+    With `expect_head`, a (seq, hash) published earlier: the log may have grown since, but the
+    entry at that seq must still exist and still carry that hash. This finds what the chain
+    alone cannot: a tail cut off the end, or entries edited and every later hash recomputed.
+    """
+    hash_at: dict[int, str] = {}
 
     def recompute(entry: AuditEntry) -> str:
+        if expect_head is not None and entry.seq == expect_head[0]:
+            hash_at[entry.seq] = entry.entry_hash
         return _digest(
             seq=entry.seq,
             at=entry.at.isoformat(),
@@ -169,7 +219,12 @@ def verify() -> VerifyResult:
         )
 
     entries = AuditEntry.objects.order_by("seq").iterator(chunk_size=5000)
-    checked, _head, problems = walk_chain(entries, recompute)
+    checked, (last_seq, _last_hash), problems = walk_chain(entries, recompute)
+    problems += head_problems(
+        expect_head,
+        last_seq=last_seq,
+        hash_at_head=hash_at.get(expect_head[0]) if expect_head else None,
+    )
     return VerifyResult(checked=checked, problems=problems)
 
 

@@ -218,6 +218,8 @@ class User(AbstractUser):
     sector = models.ForeignKey(Sector, models.PROTECT, null=True, blank=True)
     officer = models.OneToOneField(Officer, models.SET_NULL, null=True, blank=True)
     api_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    # A token stops working at this moment (settings.SENIM_API_TOKEN_DAYS after it was issued).
+    api_token_expires_at = models.DateTimeField(null=True, blank=True)
 
     def clean(self) -> None:
         super().clean()
@@ -260,6 +262,29 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise PermissionError("The audit log is append-only.")
+
+
+class SignInThrottle(models.Model):
+    """Failed sign-ins counted for one account or one client address, and the lock they lead to.
+
+    Kept in the database, not in a worker's memory, so every gunicorn worker counts the same
+    failures and honours the same lock (senim.core.signin).
+    """
+
+    class Kind(models.TextChoices):
+        ACCOUNT = "account", _("account")
+        ADDRESS = "address", _("address")
+
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    key = models.CharField(max_length=150)
+    failures = models.PositiveIntegerField(default=0)
+    window_start = models.DateTimeField()
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "key"], name="core_signinthrottle_once")
+        ]
 
 
 class Holiday(models.Model):

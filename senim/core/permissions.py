@@ -37,6 +37,7 @@ class Perm:
     # Psychological support and screening scores: the psychologist's alone, not even a
     # superuser's (seed 004 §7; issue 14: "never shown outside the psychologist role").
     WELFARE = "integrity.welfare"
+    SIGN_IN_LOCKS = "core.sign_in_locks"  # see and lift the locks after failed sign-ins
 
 
 _EVERYONE = {Perm.INDICATORS, Perm.ANALYSIS, Perm.SAFEGUARDS}
@@ -71,6 +72,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.DISCIPLINE,
             Perm.STAFF,
             Perm.EARLY_WARNING,
+            Perm.SIGN_IN_LOCKS,
         }
     ),
 }

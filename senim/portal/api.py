@@ -181,6 +181,15 @@ def _unknown_region(iso: str) -> Status:
     )
 
 
+@router.get("/openapi.json", include_in_schema=False)
+def description(request: HttpRequest) -> Any:
+    """This API's own OpenAPI description, public like the API (the full reference at /api/docs
+    is for signed-in users)."""
+    from senim.config.api import public_description
+
+    return public_description()
+
+
 @router.get("/regions", response=list[RegionOut], summary="The 20 regions")
 def regions(request: HttpRequest) -> list[dict[str, Any]]:
     return [

@@ -14,9 +14,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
-from ninja.security import django_auth
 
-from senim.core.api_auth import issue_token
+from senim.core.api_auth import SESSION, issue_token
 from senim.core.audit import acting_as
 from senim.core.errors import UseCaseError
 from senim.core.models import User
@@ -228,7 +227,7 @@ def ingest_file(
 
 @router.post(
     "/token",
-    auth=django_auth,  # a signed-in session only: a token must not mint its own successors
+    auth=SESSION,  # a signed-in session only: a token must not mint its own successors
     response={200: TokenOut, 401: ErrorOut},
     summary="Issue an API token for the signed-in user",
 )
@@ -239,6 +238,7 @@ def create_token(request: HttpRequest) -> Any:
     token = issue_token(user)
     return {
         "token": token,
+        "expires_at": user.api_token_expires_at,
         "message": _("Shown once; a new token replaces this one. Send it as: Bearer <token>."),
     }
 
@@ -250,5 +250,6 @@ def revoke_token(request: HttpRequest) -> Any:
     # The actor middleware ran before bearer authentication, so name the actor here.
     with acting_as(user.get_username()):
         user.api_token_hash = ""
-        user.save(update_fields=["api_token_hash"])
+        user.api_token_expires_at = None
+        user.save(update_fields=["api_token_hash", "api_token_expires_at"])
     return Status(204, None)

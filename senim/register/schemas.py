@@ -271,4 +271,5 @@ class LoadSummaryOut(Schema):
 
 class TokenOut(Schema):
     token: str
+    expires_at: dt.datetime
     message: str

@@ -91,7 +91,11 @@ def test_bad_requests_get_a_specific_error(
 
 
 def test_the_open_api_is_documented_and_public_while_the_rest_needs_auth(db: Any) -> None:
-    schema = Client().get("/api/openapi.json").json()
+    from senim.core.models import User
+
+    reader = Client()  # the reference itself is for signed-in users (docs/api.md)
+    reader.force_login(User.objects.create_user("reader", role="national_analyst"))
+    schema = reader.get("/api/openapi.json").json()
     open_paths = {p: ops for p, ops in schema["paths"].items() if p.startswith("/api/open/")}
     assert set(open_paths) == {
         "/api/open/regions", "/api/open/regions/{iso}", "/api/open/regions/{iso}/kpis",

@@ -80,8 +80,9 @@ def test_an_inactive_user_s_token_is_refused(
     assert client.get("/api/register/appeals").status_code == 401
 
 
-def test_the_openapi_description_and_docs_are_served() -> None:
+def test_the_openapi_description_and_docs_are_served(users: dict[str, User]) -> None:
     client = Client()
+    client.force_login(users["duty_officer_a"])
     assert client.get("/api/docs").status_code == 200
     schema = client.get("/api/openapi.json")
     assert schema.status_code == 200

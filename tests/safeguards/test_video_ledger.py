@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import importlib
 import io
 import json
 from typing import Any
@@ -12,7 +13,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import connection, transaction
 
 from senim.safeguards.models import Camera, LedgerEntry, Recording
 from senim.safeguards.services import ledger
@@ -88,8 +89,50 @@ def test_a_deleted_recording_row_is_detected(footage: Any) -> None:
     )
 
 
+def _bypass_append_only_guard() -> None:
+    """What an intruder with database-owner rights can do: remove the append-only triggers."""
+    guard = importlib.import_module("senim.safeguards.migrations.0002_ledger_append_only")
+    postgres = connection.vendor == "postgresql"
+    with connection.cursor() as cursor:
+        for statement in guard.POSTGRES_REVERSE if postgres else guard.SQLITE_REVERSE:
+            cursor.execute(statement)
+
+
+def test_the_database_refuses_to_update_or_delete_ledger_entries(footage: Any) -> None:
+    table = LedgerEntry._meta.db_table
+    for statement in (
+        f"UPDATE {table} SET actor = 'intruder' WHERE seq = 2",
+        f"DELETE FROM {table}",
+    ):
+        with (
+            pytest.raises(Exception, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(statement)
+    if connection.vendor == "postgresql":
+        with (
+            pytest.raises(Exception, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(f"TRUNCATE {table} CASCADE")
+    assert ledger.verify().ok
+
+
+def test_demo_entries_alone_may_be_deleted_so_the_demo_can_be_rebuilt(footage: Any) -> None:
+    table = LedgerEntry._meta.db_table
+    ledger.append(kind="access", actor="demo", payload={}, demo=True)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE demo = %s", [True])
+    assert not LedgerEntry.objects.filter(demo=True).exists()
+    assert LedgerEntry.objects.count() == len(footage) + 2  # and the two body-camera events
+    assert ledger.verify().ok
+
+
 def test_an_edited_or_deleted_ledger_entry_is_detected(footage: Any) -> None:
     table = LedgerEntry._meta.db_table
+    _bypass_append_only_guard()
     with connection.cursor() as cursor:
         cursor.execute(f"UPDATE {table} SET actor = 'intruder' WHERE seq = 2")
     _verify_fails_with("entry 2: content does not match its hash (edited)")
@@ -104,12 +147,40 @@ def test_entries_cut_off_the_end_are_found_against_the_head_kept_elsewhere(foota
     head = out.getvalue().strip()
     last = LedgerEntry.objects.order_by("-seq").first()
     assert last is not None and head == f"{last.seq}:{last.entry_hash}"
+    _bypass_append_only_guard()
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {LedgerEntry._meta.db_table} WHERE seq = %s", [last.seq])
         cursor.execute("DELETE FROM safeguards_bodycamevent WHERE ledger_seq = %s", [last.seq])
     assert ledger.verify().ok  # the chain alone cannot tell
+    err = io.StringIO()
     with pytest.raises(CommandError):
-        call_command("ledger", "verify", "--head", head, stdout=io.StringIO(), stderr=io.StringIO())
+        call_command("ledger", "verify", "--head", head, stdout=io.StringIO(), stderr=err)
+    assert f"entries {last.seq}..{last.seq} are missing from the end" in err.getvalue()
+    assert "(tail deleted)" in err.getvalue()
+
+
+def test_a_ledger_grown_since_its_head_was_kept_still_verifies_against_it(
+    footage: Any, users: Any
+) -> None:
+    out = io.StringIO()
+    call_command("ledger", "head", stdout=out)
+    head = out.getvalue().strip()
+    ledger.bodycam_event(
+        user=users["duty_officer_a"], camera="BC-1", kind="switched_off", at=T0 + 5 * HOUR
+    )
+    out = io.StringIO()
+    call_command("ledger", "verify", "--head", head, stdout=out)
+    assert "video ledger intact: 10 entries" in out.getvalue()
+    seq = int(head.split(":")[0])
+    other = f"{seq}:{'0' * 64}"
+    result = ledger.verify(expect_head=(seq, "0" * 64))
+    assert any(
+        p.startswith(f"entry {seq}: its hash") and "(re-chained)" in p for p in result.problems
+    )
+    with pytest.raises(CommandError):
+        call_command(
+            "ledger", "verify", "--head", other, stdout=io.StringIO(), stderr=io.StringIO()
+        )
 
 
 def test_a_request_is_flagged_when_a_camera_existed_but_its_footage_is_missing(

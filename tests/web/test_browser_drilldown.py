@@ -38,7 +38,8 @@ pytestmark = [
 
 @pytest.fixture
 def audit_log_flushable(transactional_db: Any) -> Iterator[None]:
-    """Let the live server's end-of-test flush empty the append-only audit log, then re-arm it.
+    """Let the live server's end-of-test flush empty the append-only audit log and video-evidence
+    ledger, then re-arm their guards.
 
     A live-server test commits for real, so signing in writes audit entries, and the flush that
     follows the test must delete them. The database guard is lifted just before that flush and
@@ -50,7 +51,10 @@ def audit_log_flushable(transactional_db: Any) -> Iterator[None]:
 
     from senim.register.models import Offence
 
-    guard = importlib.import_module("senim.core.migrations.0002_audit_append_only")
+    guards = [
+        importlib.import_module("senim.core.migrations.0002_audit_append_only"),
+        importlib.import_module("senim.safeguards.migrations.0002_ledger_append_only"),
+    ]
     postgres = connection.vendor == "postgresql"
     yield
     # The count triggers must see the offences go while the count tables still hold their rows:
@@ -58,14 +62,16 @@ def audit_log_flushable(transactional_db: Any) -> Iterator[None]:
     # leave a negative count, with this test's article ids, to the next test.
     Offence.objects.all().delete()
     with connection.cursor() as cursor:
-        for statement in guard.POSTGRES_REVERSE if postgres else guard.SQLITE_REVERSE:
-            cursor.execute(statement)
+        for guard in guards:
+            for statement in guard.POSTGRES_REVERSE if postgres else guard.SQLITE_REVERSE:
+                cursor.execute(statement)
 
     def rearm(**kwargs: Any) -> None:
         post_migrate.disconnect(dispatch_uid="browser-test-audit-guard", sender=core)
         with connection.cursor() as cursor:
-            for statement in guard.POSTGRES if postgres else guard.SQLITE:
-                cursor.execute(statement)
+            for guard in guards:
+                for statement in guard.POSTGRES if postgres else guard.SQLITE:
+                    cursor.execute(statement)
 
     core = apps.get_app_config("core")
     post_migrate.connect(rearm, sender=core, weak=False, dispatch_uid="browser-test-audit-guard")

@@ -15,12 +15,13 @@ class Command(BaseCommand):
         "Video-evidence ledger: `verify` walks the hash chain and compares every recording, "
         "retrieval request and body-camera event with its entry (non-zero exit on tampering); "
         "`head` prints SEQ:HASH of the last entry, to be kept outside this database and given "
-        "back as `verify --head SEQ:HASH` to detect entries cut off the end."
+        "back as `verify --head SEQ:HASH` (the ledger may have grown since) to detect entries cut "
+        "off the end or edited and re-chained."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["verify", "head"])
-        parser.add_argument("--head", help="SEQ:HASH the ledger must end with")
+        parser.add_argument("--head", help="SEQ:HASH printed earlier by `senim ledger head`")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "head":
@@ -29,7 +30,7 @@ class Command(BaseCommand):
             return
         expect = None
         if options["head"]:
-            match = re.fullmatch(r"(\d+):([0-9a-f]{64})", options["head"].strip())
+            match = re.fullmatch(r"(\d{1,18}):([0-9a-f]{64})", options["head"].strip())
             if not match:
                 raise CommandError("--head: expected SEQ:HASH as printed by `senim ledger head`")
             expect = (int(match[1]), match[2])
