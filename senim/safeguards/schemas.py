@@ -56,6 +56,7 @@ class CustodyIn(Schema):
     medical_exam_at: dt.datetime | None = None
     injuries_recorded: bool = False
     injuries_note: str = Field("", max_length=2000)
+    grounds: str = Field("", max_length=500, description="Grounds for detention, as recorded.")
 
     def as_input(self) -> custody.CustodyInput:
         """The service's input; the API and the entry form both go through here."""
@@ -65,7 +66,8 @@ class CustodyIn(Schema):
             for k in ("source_system", "external_id", "facility_id", "detained_at", "recorded_at")
         }
         flags = {
-            k: data.pop(k) for k in ("iin", "birth_date", "sex", *custody.FLAGS, "injuries_note")
+            k: data.pop(k)
+            for k in ("iin", "birth_date", "sex", *custody.FLAGS, "injuries_note", "grounds")
         }
         return custody.CustodyInput(**core, **flags, times=data)
 
@@ -86,6 +88,7 @@ class CustodyChangeIn(Schema):
     medical_exam_at: dt.datetime | None = None
     injuries_recorded: bool | None = None
     injuries_note: str | None = Field(None, max_length=2000)
+    grounds: str | None = Field(None, max_length=500)
 
 
 class ClockOut(Schema):
@@ -114,6 +117,7 @@ class CustodyOut(Schema):
     family_notified_at: dt.datetime | None
     medical_exam_at: dt.datetime | None
     injuries_recorded: bool
+    grounds: str
     custody_clock: ClockOut
     prosecutor_clock: ClockOut
 

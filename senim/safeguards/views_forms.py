@@ -128,6 +128,13 @@ def _custody_fields(user: User) -> list[Field]:
         ),
         Field("birth_date", gettext_lazy("Birth date (without an IIN)"), "date"),
         Field("sex", gettext_lazy("Sex"), "select", choices=_choices(Sex.choices)),
+        Field(
+            "grounds",
+            gettext_lazy("Grounds for detention"),
+            "textarea",
+            max_length=500,
+            wide=True,
+        ),
         Field("detained_at", gettext_lazy("Actual detention time"), "datetime", True),
         Field("recorded_at", gettext_lazy("Record drawn up"), "datetime", True),
         Field("rights_explained_at", gettext_lazy("Rights explained"), "datetime"),

@@ -36,6 +36,7 @@ def _custody(places: Any, **overrides: Any) -> dict[str, Any]:
         "detained_at": _local(detained),
         "recorded_at": _local(detained + dt.timedelta(minutes=40)),
         "rights_explained_at": _local(detained + dt.timedelta(minutes=10)),
+        "grounds": "Caught in the act (CPC Art. 128 part 1 item 1)",
     }
     return body | overrides
 
@@ -108,6 +109,7 @@ def test_a_duty_officer_records_a_detention_and_lands_on_the_board_with_it(
     record = CustodyRecord.objects.get()
     assert record.external_id == "IVS-A-2026-117" and record.source_system == "senim-web"
     assert record.facility == places.ivs_a and record.created_by == users["duty_officer_a"].username
+    assert record.grounds.startswith("Caught in the act")
     assert AuditEntry.objects.filter(
         model="safeguards.CustodyRecord", action="create", object_pk=str(record.pk)
     ).exists()
