@@ -37,6 +37,7 @@ from senim.safeguards.errors import Forbidden, SafeguardsError
 from senim.safeguards.forms import Field, Outcome, parse, rows
 from senim.safeguards.models import (
     CaseEventKind,
+    CaseStage,
     ComplaintChannel,
     ComplaintStage,
     Terminal,
@@ -275,7 +276,11 @@ class CaseStepIn(s.CaseEventIn):
 
 
 def _step_fields(user: User) -> list[Field]:
-    open_cases = cases.cases(user=user).order_by("-registered_on", "-id")[:CHOICES]
+    # A terminated case takes no further step; the rest are offered, newest first.
+    ended = [CaseStage.TERMINATED_EXONERATING, CaseStage.TERMINATED_OTHER]
+    open_cases = (
+        cases.cases(user=user).exclude(stage__in=ended).order_by("-registered_on", "-id")[:CHOICES]
+    )
     kinds = [(k, label) for k, label in CaseEventKind.choices if k in cases.TRANSITIONS]
     return [
         Field(
