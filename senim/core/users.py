@@ -43,6 +43,10 @@ class UserInput:
     email: str = ""
 
 
+def _controls(text: str) -> bool:
+    return any(ord(c) < 32 or ord(c) == 127 for c in text)
+
+
 def _require(actor: User) -> None:
     if not can(actor, Perm.USERS):
         raise Forbidden("", _("Only administrators manage users."))
@@ -61,8 +65,8 @@ def search(
     *, actor: User, q: str = "", role: str = "", region: str = "", active: str = ""
 ) -> QuerySet[User]:
     qs = manageable(actor=actor)
-    if q.strip():
-        term = q.strip()[:100]
+    term = "".join(c for c in q if ord(c) >= 32 and ord(c) != 127).strip()[:100]
+    if term:
         qs = qs.filter(
             Q(username__icontains=term)
             | Q(first_name__icontains=term)
@@ -82,6 +86,11 @@ def search(
 def _scope(data: UserInput, *, account: User | None) -> tuple[dict[str, Any], Problems]:
     """Role, region, district, sector and officer from the input, with every problem found."""
     problems: Problems = []
+    for name in ("region", "district", "sector", "officer", "email"):
+        if _controls(getattr(data, name)):
+            problems.append((name, _("Control characters are not allowed.")))
+    if problems:  # not even looked up: PostgreSQL refuses a NUL in a query
+        return {}, problems
     found: dict[str, Any] = {"role": data.role, "email": data.email.strip()}
     if data.role not in Role.values:
         problems.append(("role", _("Choose a role from the list.")))
@@ -181,6 +190,8 @@ def create(*, actor: User, username: str, data: UserInput, password: str = "") -
     _require(actor)
     username = username.strip()
     found, problems = _scope(data, account=None)
+    if _controls(username):
+        raise Invalid("username", _("Control characters are not allowed."), more=problems)
     if not username:
         problems.insert(0, ("username", _("This field is required.")))
     elif len(username) > 150:
@@ -235,6 +246,8 @@ def change(*, actor: User, pk: int, data: UserInput) -> User:
         user = _account(actor, pk)
         before = _codes(user) | {"email": user.email}
         found, problems = _scope(data, account=user)
+        if problems and not found:
+            raise Invalid(*problems[0], more=problems[1:])
         if user.pk == actor.pk and found["role"] != user.role:
             problems.append(("role", _("You cannot change the role of your own account.")))
         for name, value in found.items():

@@ -91,7 +91,10 @@ def _shown_once(request: HttpRequest, user: User, password: str) -> HttpResponse
 @login_required
 def user_list(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    filters = {k: request.GET.get(k, "")[:100] for k in ("q", "role", "region", "active")}
+    filters = {
+        k: "".join(c for c in request.GET.get(k, "")[:100] if c.isprintable())
+        for k in ("q", "role", "region", "active")
+    }
     page = Paginator(users.search(actor=actor, **filters), PAGE).get_page(request.GET.get("page"))
     return render(
         request,

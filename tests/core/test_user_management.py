@@ -313,3 +313,24 @@ def test_the_account_pages_speak_the_readers_language(
         body = re.sub(r"<select.*?</select>", "", form[form.index("<main") :], flags=re.S)
         assert not re.search("[ёъэЁЪЭ]", body)
         assert "Бұл рөл өңірге бекітіледі." in refused
+
+
+def test_control_characters_are_refused_by_the_field_not_a_server_error(
+    users: dict[str, User], territory: Any, session_client: Any
+) -> None:
+    client = _admin_client(users, session_client)
+    answer = client.post(
+        "/users/new/",
+        {
+            "username": "nul-user",
+            "role": "national_analyst",
+            "officer": "B\x00-1",
+            "email": "a\x00@b.kz",
+        },
+    )
+    assert answer.status_code == 422
+    assert {"officer", "email"} <= set(_errors(answer.content.decode()))
+    bad_name = client.post("/users/new/", {"username": "nul\x00user", "role": "national_analyst"})
+    assert bad_name.status_code == 422 and "username" in _errors(bad_name.content.decode())
+    assert not User.objects.filter(username__startswith="nul").exists()
+    assert client.get("/users/", {"q": "ad\x00min", "region": "KZ\x00"}).status_code == 200
