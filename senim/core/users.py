@@ -7,6 +7,7 @@ field at fault (senim.core.errors) and nothing is stored.
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -29,6 +30,8 @@ MODEL = "core.User"
 ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 Problems = list[tuple[str, str]]
+# C0 and C1 control characters, as senim.core.text refuses them in free text.
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -44,7 +47,7 @@ class UserInput:
 
 
 def _controls(text: str) -> bool:
-    return any(ord(c) < 32 or ord(c) == 127 for c in text)
+    return bool(CONTROL.search(text))
 
 
 def _require(actor: User) -> None:
@@ -88,7 +91,7 @@ def _scope(data: UserInput, *, account: User | None) -> tuple[dict[str, Any], Pr
     problems: Problems = []
     for name in ("region", "district", "sector", "officer", "email"):
         if _controls(getattr(data, name)):
-            problems.append((name, _("Control characters are not allowed.")))
+            problems.append((name, _("contains a control character")))
     if problems:  # not even looked up: PostgreSQL refuses a NUL in a query
         return {}, problems
     found: dict[str, Any] = {"role": data.role, "email": data.email.strip()}
@@ -191,7 +194,7 @@ def create(*, actor: User, username: str, data: UserInput, password: str = "") -
     username = username.strip()
     found, problems = _scope(data, account=None)
     if _controls(username):
-        raise Invalid("username", _("Control characters are not allowed."), more=problems)
+        raise Invalid("username", _("contains a control character"), more=problems)
     if not username:
         problems.insert(0, ("username", _("This field is required.")))
     elif len(username) > 150:

@@ -8,6 +8,7 @@ are named here in the page's language instead.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +21,9 @@ from pydantic import ValidationError
 from senim.safeguards.errors import Invalid, SafeguardsError
 
 Problems = list[tuple[str, str]]
+# C0 and C1 control characters but tab and line ends (a multi-line text keeps them; \r is
+# how a browser ends a line of a textarea).
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -62,24 +66,36 @@ def parse(schema: type[Schema], post: QueryDict, fields: list[Field]) -> Schema:
     """The schema's instance from the posted form, or Invalid naming every field at fault.
 
     Empty inputs are left out, so that an optional field takes the API's default; a checkbox
-    that is not ticked is false.
+    that is not ticked is false. A control character is refused here, before the API's rules,
+    because the lookups those rules make would fail on it in PostgreSQL.
     """
     data: dict[str, Any] = {}
+    controls: Problems = []
     for f in fields:
         if f.kind == "checkbox":
             data[f.name] = f.name in post
             continue
         raw = post.get(f.name, "")
+        # Refused before any lookup: PostgreSQL cannot even compare a text holding a NUL.
+        if CONTROL.search(raw) or (f.kind != "textarea" and ("\n" in raw or "\t" in raw)):
+            controls.append((f.name, _("contains a control character")))
+            continue
         if raw.strip() != "":
             data[f.name] = raw
     try:
-        return schema.model_validate(data)
+        parsed = schema.model_validate(data)
     except ValidationError as error:
-        problems: Problems = []
+        problems: Problems = list(controls)
+        refused = {name for name, _message in controls}
         for e in error.errors():
             name = str(e["loc"][0]) if e["loc"] else ""
+            if name in refused:
+                continue
             problems.append((name, _type_message(e["type"], e.get("ctx") or {})))
         raise Invalid(*problems[0], more=problems[1:]) from None
+    if controls:
+        raise Invalid(*controls[0], more=controls[1:])
+    return parsed
 
 
 @dataclass

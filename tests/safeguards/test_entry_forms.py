@@ -162,6 +162,18 @@ def test_type_errors_are_named_by_their_fields_in_the_pages_language(
     assert not CustodyRecord.objects.exists()
 
 
+def test_a_control_character_is_refused_by_its_field_on_both_databases(
+    users: Any, places: Any, session_client: Any
+) -> None:
+    client = session_client(users["duty_officer_a"])
+    bad = _custody(places, external_id="IVS\x00-1", injuries_note="line one\r\nline two")
+    answer = client.post("/safeguards/custody/new/", _form(bad), HTTP_ACCEPT_LANGUAGE="en")
+    assert answer.status_code == 422
+    errors = _field_errors(answer.content.decode())
+    assert errors == {"external_id": "contains a control character"}  # line ends are text
+    assert not CustodyRecord.objects.exists()
+
+
 # --- complaints ------------------------------------------------------------------------------
 
 
