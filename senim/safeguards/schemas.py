@@ -249,7 +249,7 @@ class TerminalIn(Schema):
 class TerminalReportIn(Schema):
     """A device seen out of order since `at`, or back in order at `at` (Almaty time if naive)."""
 
-    terminal_id: int
+    terminal_id: int = Field(..., ge=1, le=2**63 - 1)
     kind: Literal["outage", "restored"]
     at: dt.datetime
 

@@ -21,6 +21,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
+from ninja import Field as SchemaField
 from ninja import Schema
 
 from senim.core.models import Facility, Region, Sex, User
@@ -272,7 +273,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
 class CaseStepIn(s.CaseEventIn):
     """The API's step of a case, with the case chosen on the form rather than in the path."""
 
-    case_id: int
+    case_id: int = SchemaField(..., ge=1, le=2**63 - 1)
 
 
 def _step_fields(user: User) -> list[Field]:

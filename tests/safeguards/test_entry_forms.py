@@ -340,6 +340,14 @@ def test_an_outage_and_the_repair_are_reported_by_form_as_by_the_api(
     assert fixed.status_code == 201, fixed.json()
     outage.refresh_from_db()
     assert outage.ended_at is not None
+    # The repair counts as a sign of life: the heartbeat watch does not reopen it at once.
+    from senim.safeguards.services import terminals
+
+    assert terminals.detect_outages(now=timezone.now()) == 0
+    # An id past 64 bits is a clear 422 from both, not a server error.
+    huge = {**bad, "terminal_id": "9" * 25}
+    assert _api(token_client(monitor), "/api/safeguards/terminals/reports", huge).status_code == 422
+    assert client.post("/safeguards/terminals/report/", huge).status_code == 422
     assert (
         AuditEntry.objects.filter(
             model="safeguards.Terminal", action="report", object_pk=str(device.pk)
