@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from senim.config.api import api
+from senim.core import views_users
 from senim.core.signin import ThrottledAuthenticationForm
 from senim.core.views import home, sign_in_locks
 
@@ -23,6 +24,9 @@ urlpatterns = [
     path("oversight/", include("senim.oversight.urls")),
     path("trust/", include("senim.trust.urls")),
     path("open/", include("senim.portal.urls")),
+    path("users/", views_users.user_list, name="users"),
+    path("users/new/", views_users.user_new, name="users-new"),
+    path("users/<int:pk>/", views_users.user_detail, name="users-detail"),
     path("", home, name="home"),
     path("", include("senim.register.urls")),
 ]

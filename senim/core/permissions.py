@@ -26,6 +26,7 @@ class Perm:
     DISPATCH = "ops.dispatch"  # grade, dispatch, transfer and close calls; move units
     INTAKE = "ops.intake"  # send appeals from a channel (102, app, Telegram, SOS, terminals)
     REFERENCE = "ops.reference"  # grades, response targets, answer terms and holidays
+    USERS = "core.users"  # accounts: create, role and scope, deactivate, reset a password
     PREVENTION = "prevention.work"  # the sector's page, preventive register, DV assessments
     SAFEGUARDS = "safeguards.view"
     TRUST = "trust.view"
@@ -65,6 +66,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.DISPATCH,
             Perm.INTAKE,
             Perm.REFERENCE,
+            Perm.USERS,
             Perm.PREVENTION,
             Perm.TRUST,
             Perm.OVERSIGHT,
@@ -132,6 +134,7 @@ MENU = (
     MenuItem(Perm.OFFICER_COMPLAINTS, "integrity-complaints", _("Integrity"), ("integrity-",)),
     MenuItem(Perm.EARLY_WARNING, "integrity-early", _("Integrity"), ("integrity-",)),
     MenuItem(Perm.WELFARE, "integrity-welfare", _("Staff welfare"), ("integrity-",)),
+    MenuItem(Perm.USERS, "users", _("Users"), ("users",)),
 )
 
 

@@ -22,6 +22,11 @@ CASE_WRITE = frozenset({Role.PROSECUTOR, Role.ADMINISTRATOR})
 CASE_READ = COMPLAINT_READ
 TERMINAL_ADMIN = frozenset({Role.ADMINISTRATOR})
 TERMINAL_READ = COMPLAINT_READ | {Role.DUTY_OFFICER}
+# An outage seen on the spot (a visit, the facility's own staff) and the repair are reported by
+# those who stand in front of the device; seed 004 §5 found most outages only through visits.
+TERMINAL_REPORT = frozenset(
+    {Role.DUTY_OFFICER, Role.NPM_MONITOR, Role.PROSECUTOR, Role.ADMINISTRATOR}
+)
 # Footage is registered by the facility side; opening it and asking for an incident window is
 # for those who investigate or oversee, and every opening is written to the ledger.
 LEDGER_REGISTER = frozenset({Role.DUTY_OFFICER, Role.ADMINISTRATOR})

@@ -84,15 +84,7 @@ def _custody_out(record: CustodyRecord) -> dict[str, Any]:
 @refusals
 def create_custody(request: HttpRequest, payload: s.CustodyIn) -> Any:
     """201 when created; 200 when an identical record is already there; 422 lists every problem."""
-    data = payload.model_dump()
-    core = {
-        k: data.pop(k)
-        for k in ("source_system", "external_id", "facility_id", "detained_at", "recorded_at")
-    }
-    flags = {k: data.pop(k) for k in ("iin", "birth_date", "sex", *custody.FLAGS, "injuries_note")}
-    record, created = custody.create(
-        user=_user(request), data=custody.CustodyInput(**core, **flags, times=data)
-    )
+    record, created = custody.create(user=_user(request), data=payload.as_input())
     return _created(record, created)
 
 
@@ -310,6 +302,26 @@ def heartbeat(request: HttpRequest) -> Any:
         "received_at": terminal.last_heartbeat_at,
         "outage_ended": ended is not None,
     }
+
+
+@router.post(
+    "/terminals/reports",
+    response={201: s.TerminalReportOut, **ERRORS},
+    summary="Report an outage or a restoration",
+)
+@refusals
+def terminal_report(request: HttpRequest, payload: s.TerminalReportIn) -> Any:
+    """For a device seen out of order (or repaired) on the spot, whatever its heartbeat says."""
+    outage = terminals.report(user=_user(request), **payload.model_dump())
+    return Status(
+        201,
+        {
+            "outage_id": outage.pk,
+            "terminal_id": outage.terminal_id,
+            "started_at": outage.started_at,
+            "ended_at": outage.ended_at,
+        },
+    )
 
 
 @router.get(

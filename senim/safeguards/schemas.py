@@ -12,6 +12,8 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from senim.safeguards.services import custody
+
 Text40 = Field(..., min_length=1, max_length=40)
 Text64 = Field(..., min_length=1, max_length=64)
 
@@ -54,6 +56,20 @@ class CustodyIn(Schema):
     medical_exam_at: dt.datetime | None = None
     injuries_recorded: bool = False
     injuries_note: str = Field("", max_length=2000)
+    grounds: str = Field("", max_length=500, description="Grounds for detention, as recorded.")
+
+    def as_input(self) -> custody.CustodyInput:
+        """The service's input; the API and the entry form both go through here."""
+        data = self.model_dump()
+        core = {
+            k: data.pop(k)
+            for k in ("source_system", "external_id", "facility_id", "detained_at", "recorded_at")
+        }
+        flags = {
+            k: data.pop(k)
+            for k in ("iin", "birth_date", "sex", *custody.FLAGS, "injuries_note", "grounds")
+        }
+        return custody.CustodyInput(**core, **flags, times=data)
 
 
 class CustodyChangeIn(Schema):
@@ -72,6 +88,7 @@ class CustodyChangeIn(Schema):
     medical_exam_at: dt.datetime | None = None
     injuries_recorded: bool | None = None
     injuries_note: str | None = Field(None, max_length=2000)
+    grounds: str | None = Field(None, max_length=500)
 
 
 class ClockOut(Schema):
@@ -100,6 +117,7 @@ class CustodyOut(Schema):
     family_notified_at: dt.datetime | None
     medical_exam_at: dt.datetime | None
     injuries_recorded: bool
+    grounds: str
     custody_clock: ClockOut
     prosecutor_clock: ClockOut
 
@@ -226,6 +244,21 @@ class TerminalIn(Schema):
     kind: str = Field(..., max_length=20)
     serial: str = Text64
     installed_on: dt.date | None = None
+
+
+class TerminalReportIn(Schema):
+    """A device seen out of order since `at`, or back in order at `at` (Almaty time if naive)."""
+
+    terminal_id: int = Field(..., ge=1, le=2**63 - 1)
+    kind: Literal["outage", "restored"]
+    at: dt.datetime
+
+
+class TerminalReportOut(Schema):
+    outage_id: int
+    terminal_id: int
+    started_at: dt.datetime
+    ended_at: dt.datetime | None
 
 
 class TerminalOut(Schema):

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,7 +22,14 @@ from django.utils.translation import gettext_lazy
 from senim.core.models import Region, User
 from senim.core.scope import require_region, scope_level
 from senim.safeguards import reference
-from senim.safeguards.access import LEDGER_READ
+from senim.safeguards.access import (
+    CASE_WRITE,
+    COMPLAINT_WRITE,
+    CUSTODY_WRITE,
+    LEDGER_READ,
+    TERMINAL_REPORT,
+    allowed,
+)
 from senim.safeguards.errors import Forbidden, SafeguardsError
 from senim.safeguards.models import (
     ComplaintChannel,
@@ -52,6 +60,16 @@ def _page(request: HttpRequest, template: str, build: Build) -> HttpResponse:
     return render(request, template, context, status=status)
 
 
+def _action(user: User, roles: frozenset[str], url_name: str, text: str) -> list[tuple[str, str]]:
+    """A "New …" button, for the roles that may write what it opens."""
+    return [(reverse(url_name), text)] if allowed(user, roles) else []
+
+
+def _id(request: HttpRequest, name: str) -> int | None:
+    raw = request.GET.get(name, "")
+    return int(raw) if raw.isdigit() and len(raw) < 19 else None
+
+
 def _year(request: HttpRequest, default: int) -> int:
     raw = request.GET.get("year", "")
     if not raw:
@@ -79,9 +97,33 @@ def custody_board(request: HttpRequest) -> HttpResponse:
                 raise Forbidden("region", str(error)) from None
         elif scope_level(user) != "national" and user.region_id:
             region = user.region
-        return {"board": custody.board(user=user, region=region), "region": region}
+        recorded = request.GET.get("recorded", "")[:64]
+        notice = ""
+        if recorded:
+            notice = _("Detention record %(number)s is recorded; its clocks are running.") % {
+                "number": recorded
+            }
+        return {
+            "board": custody.board(user=user, region=region),
+            "region": region,
+            "recorded": recorded,
+            "notice": notice,
+            "actions": _action(
+                user, CUSTODY_WRITE, "safeguards-custody-new", _("New detention record")
+            ),
+        }
 
     return _page(request, "safeguards/custody.html", build)
+
+
+def _registered(user: User, pk: int | None) -> str:
+    found = complaints.complaints(user=user).filter(pk=pk).first() if pk else None
+    if found is None:
+        return ""
+    return _("Complaint %(number)s is registered (received %(time)s).") % {
+        "number": found.external_id,
+        "time": timezone.localtime(found.received_at).strftime("%d.%m.%Y %H:%M"),
+    }
 
 
 @login_required
@@ -115,6 +157,11 @@ def complaints_page(request: HttpRequest) -> HttpResponse:
             ],
             "recent": complaints.latest(user=user),
             "scope_national": scope_level(user) == "national",
+            "notice": _registered(user, _id(request, "registered")),
+            "registered": _id(request, "registered"),
+            "actions": _action(
+                user, COMPLAINT_WRITE, "safeguards-complaint-new", _("New complaint")
+            ),
         }
 
     return _page(request, "safeguards/complaints.html", build)
@@ -147,9 +194,23 @@ def cases_page(request: HttpRequest) -> HttpResponse:
             .filter(stage__in=["investigating", "suspended", "in_court"])
             .count(),
             "scope_national": scope_level(user) == "national",
+            "notice": _case_notice(user, _id(request, "case")),
+            "actions": _action(user, CASE_WRITE, "safeguards-case-new", _("New case"))
+            + _action(user, CASE_WRITE, "safeguards-case-step", _("Record a case step")),
         }
 
     return _page(request, "safeguards/cases.html", build)
+
+
+def _case_notice(user: User, pk: int | None) -> str:
+    case = cases.cases(user=user).filter(pk=pk).first() if pk else None
+    if case is None:
+        return ""
+    return _("Case %(number)s (%(article)s) is at the stage: %(stage)s.") % {
+        "number": case.erdr_number or case.external_id,
+        "article": case.article,
+        "stage": case.get_stage_display(),
+    }
 
 
 @login_required
@@ -169,9 +230,28 @@ def terminals_page(request: HttpRequest) -> HttpResponse:
             "lines": lines,
             "totals": totals,
             "down": list(down[:50]),
+            "notice": _terminal_notice(user, _id(request, "reported")),
+            "actions": _action(
+                user, TERMINAL_REPORT, "safeguards-terminal-report", _("Report an outage")
+            ),
         }
 
     return _page(request, "safeguards/terminals.html", build)
+
+
+def _terminal_notice(user: User, pk: int | None) -> str:
+    if pk is None or not allowed(user, TERMINAL_REPORT):
+        return ""
+    device = terminals.inventory(user=user).filter(pk=pk).first()
+    if device is None:
+        return ""
+    outage = terminals.open_outages().filter(terminal=device).first()
+    if outage is not None:
+        return _("%(serial)s is out of order since %(time)s.") % {
+            "serial": device.serial,
+            "time": timezone.localtime(outage.started_at).strftime("%d.%m.%Y %H:%M"),
+        }
+    return _("%(serial)s is in order.") % {"serial": device.serial}
 
 
 @login_required

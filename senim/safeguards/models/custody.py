@@ -41,6 +41,8 @@ class CustodyRecord(models.Model):
     )
     injuries_recorded = models.BooleanField(_("injuries recorded"), default=False)
     injuries_note = models.TextField(_("injuries"), blank=True)
+    # The legal grounds stated in the detention record (CPC Art. 128), as written there.
+    grounds = models.CharField(_("grounds for detention"), max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.CharField(max_length=150, blank=True)
 

@@ -28,7 +28,7 @@ from senim.safeguards.services.common import (
 )
 
 FLAGS = ("prosecutor_notice_in_writing", "lawyer_present", "injuries_recorded")
-EDITABLE = (*rules.TIME_FIELDS, *FLAGS, "injuries_note")
+EDITABLE = (*rules.TIME_FIELDS, *FLAGS, "injuries_note", "grounds")
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,7 @@ class CustodyInput:
     lawyer_present: bool = False
     injuries_recorded: bool = False
     injuries_note: str = ""
+    grounds: str = ""
 
 
 def records(*, user: User) -> QuerySet[CustodyRecord]:
@@ -63,6 +64,7 @@ def _values(data: CustodyInput) -> dict[str, Any]:
         "lawyer_present": data.lawyer_present,
         "injuries_recorded": data.injuries_recorded or bool(data.injuries_note.strip()),
         "injuries_note": data.injuries_note.strip(),
+        "grounds": data.grounds.strip(),
     }
 
 
@@ -151,6 +153,8 @@ def update(
         if record is None:
             raise NotFound("", _("No such custody record in your territory."))
         new = {k: aware(v) if k in rules.TIME_FIELDS else v for k, v in changes.items()}
+        # A text sent as null is cleared, not stored as NULL in a NOT NULL column.
+        new |= {k: "" for k in ("injuries_note", "grounds") if k in new and new[k] is None}
         changed = {k: (getattr(record, k), v) for k, v in new.items() if getattr(record, k) != v}
         corrected = sorted(k for k, (old, _new) in changed.items() if _is_set(old))
         if corrected and not reason:

@@ -20,12 +20,19 @@ from senim.core import audit
 from senim.core.api_auth import hash_token
 from senim.core.models import Region, User
 from senim.core.scope import allowed_region_ids
-from senim.safeguards import conf
-from senim.safeguards.access import TERMINAL_ADMIN, TERMINAL_READ
+from senim.safeguards import conf, rules
+from senim.safeguards.access import TERMINAL_ADMIN, TERMINAL_READ, TERMINAL_REPORT
 from senim.safeguards.errors import Conflict, Invalid, NotFound
 from senim.safeguards.models import Terminal, TerminalKind, TerminalOutage
 from senim.safeguards.reference import TERMINAL_FAILURES_2025
-from senim.safeguards.services.common import facility_for_write, in_scope, label, require
+from senim.safeguards.services.common import (
+    aware,
+    check_territory,
+    facility_for_write,
+    in_scope,
+    label,
+    require,
+)
 
 
 def register(
@@ -135,6 +142,94 @@ def detect_outages(*, now: dt.datetime) -> int:
         except IntegrityError:  # another run opened it a moment ago
             continue
     return opened
+
+
+REPORT_KINDS = ("outage", "restored")
+
+
+def report(
+    *,
+    user: User,
+    terminal_id: int,
+    kind: str,
+    at: dt.datetime,
+    now: dt.datetime | None = None,
+) -> TerminalOutage:
+    """A person reports a device out of order since `at`, or back in order at `at`.
+
+    An outage opens only where none is open; a restoration ends the open one and counts as a
+    sign of life, so the heartbeat watch does not reopen it at once for a device that is silent
+    by nature (a payphone without a heartbeat). Audit-logged.
+    """
+    require(user, TERMINAL_REPORT, _("Your role may not report on terminals."))
+    now = now or timezone.now()
+    if kind not in REPORT_KINDS:
+        raise Invalid(
+            "kind", _("must be one of: %(allowed)s") % {"allowed": ", ".join(REPORT_KINDS)}
+        )
+    when = aware(at)
+    assert when is not None
+    terminal = Terminal.objects.select_related("facility").filter(pk=terminal_id).first()
+    if terminal is None:
+        raise Invalid("terminal_id", _("No such terminal."))
+    check_territory(
+        user,
+        region_id=terminal.region_id,
+        district_id=terminal.facility.district_id,
+        field="terminal_id",
+    )
+    if when > now + rules.FUTURE_SKEW:
+        raise Invalid("at", _("%(time)s is in the future") % {"time": rules.local(when)})
+    with transaction.atomic():
+        current = (
+            TerminalOutage.objects.select_for_update()
+            .filter(terminal=terminal, ended_at=None)
+            .first()
+        )
+        if kind == "outage":
+            if current is not None:
+                raise Invalid(
+                    "kind",
+                    _("The device is already reported out of order since %(time)s.")
+                    % {"time": rules.local(current.started_at)},
+                )
+            if terminal.installed_on is not None and timezone.localtime(when).date() < (
+                terminal.installed_on
+            ):
+                raise Invalid("at", _("is before the device was installed"))
+            try:
+                with transaction.atomic():
+                    outage = TerminalOutage.objects.create(
+                        terminal=terminal,
+                        region_id=terminal.region_id,
+                        started_at=when,
+                        detected_at=now,
+                    )
+            except IntegrityError:  # the heartbeat watch opened one a moment ago
+                raise Invalid("kind", _("The device is already reported out of order.")) from None
+        else:
+            if current is None:
+                raise Invalid("kind", _("The device is not reported out of order."))
+            if when < current.started_at:
+                raise Invalid(
+                    "at",
+                    _("is before the outage began (%(time)s)")
+                    % {"time": rules.local(current.started_at)},
+                )
+            outage = current
+            outage.ended_at = when
+            outage.save(update_fields=["ended_at"])
+            Terminal.objects.filter(pk=terminal.pk).filter(
+                Q(last_heartbeat_at=None) | Q(last_heartbeat_at__lt=when)
+            ).update(last_heartbeat_at=when)
+        audit.record(
+            action="report",
+            model=label(Terminal),
+            object_pk=terminal.pk,
+            actor=user.get_username(),
+            details={"kind": kind, "at": when.isoformat(), "outage": outage.pk},
+        )
+    return outage
 
 
 def open_outages() -> QuerySet[TerminalOutage]:
