@@ -43,7 +43,7 @@ def documented_production_env() -> dict[str, str]:
 
 
 def check_deploy(env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("SENIM_")}
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SENIM_", "DJANGO_"))}
     return subprocess.run(
         [sys.executable, "-m", "senim", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=PROJECT,
@@ -95,7 +95,7 @@ def test_settings_default_to_https_with_debug_off_and_to_http_for_the_demo(
         "s.SECURE_HSTS_SECONDS, s.SECURE_PROXY_SSL_HEADER, "
         "s.DATABASES['default']['CONN_HEALTH_CHECKS'])"
     )
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("SENIM_")}
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SENIM_", "DJANGO_"))}
 
     def probe_with(extra: dict[str, str]) -> str:
         return subprocess.run(

@@ -31,7 +31,7 @@ PROBE = (
 
 def demo_env(var_dir: Path) -> dict[str, str]:
     """The environment after `. bin/demo-env`, starting from one with no SENIM_ variable."""
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("SENIM_")}
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SENIM_", "DJANGO_"))}
     out = subprocess.run(
         ["bash", "-c", ". bin/demo-env && env -0"],
         cwd=PROJECT,
@@ -86,7 +86,7 @@ def test_the_demo_keys_are_generated_once_kept_private_and_pass_the_production_r
 
 
 def test_the_demo_keys_yield_to_keys_already_in_the_environment(tmp_path: Path) -> None:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("SENIM_")}
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SENIM_", "DJANGO_"))}
     out = subprocess.run(
         ["bash", "-c", ". bin/demo-env && echo $SENIM_SECRET_KEY $SENIM_DEBUG"],
         cwd=PROJECT,
