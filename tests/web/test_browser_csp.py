@@ -29,6 +29,7 @@ pytestmark = [
 
 
 def test_the_browser_refuses_an_inline_script_on_a_senim_page(
+    audit_log_flushable: None,  # noqa: F811 - the live server's flush on PostgreSQL
     live_server: Any,
     static_from_the_project: None,  # noqa: F811
 ) -> None:
