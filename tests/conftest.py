@@ -33,3 +33,15 @@ def _fresh_locator():
     cache.clear()
     yield
     reset_locator()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Tests speak plain http, like the demo (SENIM_HTTPS=0): set before the live server builds
+    its middleware, which reads these once. Production's HTTPS defaults have their own tests
+    (tests/core/test_deploy_settings.py)."""
+    from django.conf import settings
+
+    settings.SECURE_SSL_REDIRECT = False
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    settings.SECURE_HSTS_SECONDS = 0

@@ -3,6 +3,7 @@ and IIN hashes under a published key are reversed by enumerating the IIN space."
 
 from __future__ import annotations
 
+from django.core.checks import CheckMessage, Error, Tags, register
 from django.core.exceptions import ImproperlyConfigured
 
 DEV_SECRET_KEY = "dev-only-insecure-secret-key-change-me"
@@ -41,3 +42,17 @@ def require_production_keys(settings: object) -> None:
             + ". Generate keys with: python -c 'import secrets; print(secrets.token_urlsafe(48))' "
             "(docs/operations.md)."
         )
+
+
+@register(Tags.security, deploy=True)
+def check_production_keys(app_configs: object = None, **kwargs: object) -> list[CheckMessage]:
+    """`senim check --deploy` names the same key problems the web process refuses to start with."""
+    from django.conf import settings
+
+    return [
+        Error(problem, hint="docs/operations.md: generate keys", id="senim.E001")
+        for problem in key_problems(
+            secret_key=getattr(settings, "SECRET_KEY", ""),
+            pii_key=getattr(settings, "PII_HASH_KEY", ""),
+        )
+    ]

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from senim.config.env import env_bool, env_list, env_str
 from senim.config.keys import DEV_PII_KEY, DEV_SECRET_KEY
+from senim.core.csp import DEFAULT_POLICY as DEFAULT_CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PROJECT_DIR = BASE_DIR.parent
@@ -23,6 +24,31 @@ SECRET_KEY = env_str("SENIM_SECRET_KEY", DEV_SECRET_KEY)
 PII_HASH_KEY = env_str("SENIM_PII_KEY", DEV_PII_KEY)
 ALLOWED_HOSTS = env_list("SENIM_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("SENIM_CSRF_TRUSTED_ORIGINS", "")
+
+# HTTPS: on by default with debug off (production), so a forgotten setting fails safe; the demo
+# and development over plain http://127.0.0.1 turn it off (SENIM_HTTPS=0, bin/demo-env).
+HTTPS = env_bool("SENIM_HTTPS", not DEBUG)
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = int(env_str("SENIM_HSTS_SECONDS", "31536000" if HTTPS else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SENIM_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("SENIM_HSTS_PRELOAD", HTTPS)
+# Behind a reverse proxy that terminates TLS, Django sees plain http: trust the proxy's header
+# (e.g. X-Forwarded-Proto) only when the proxy sets it and strips it from clients' requests.
+_PROXY_SSL_HEADER = env_str("SENIM_PROXY_SSL_HEADER", "")
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_" + _PROXY_SSL_HEADER.upper().replace("-", "_"), "https") if _PROXY_SSL_HEADER else None
+)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = env_str("SENIM_REFERRER_POLICY", "same-origin")
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# Content-Security-Policy (senim.core.csp): scripts only from our static files.
+SENIM_CSP = env_str("SENIM_CSP", DEFAULT_CSP)
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -45,6 +71,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "senim.core.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -79,7 +106,10 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("SENIM_DATABASE_URL", f"sqlite:///{VAR_DIR / 'senim.sqlite3'}"),
-        conn_max_age=60,
+        # Persistent connections, checked before reuse in each request: a database restart
+        # (or a killed backend) costs a reconnect, not a 500.
+        conn_max_age=int(env_str("SENIM_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

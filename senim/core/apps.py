@@ -9,6 +9,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from senim.config import keys  # noqa: F401  (registers the deploy check of the keys)
         from senim.core import audit, reference
 
         post_migrate.connect(reference.load_after_migrate, sender=self)

@@ -100,6 +100,16 @@ def page(
         page = browser.new_page(viewport={"width": 1360, "height": 900})
         errors: list[str] = []
         page.on("pageerror", lambda error: errors.append(str(error)))
+        # The Content-Security-Policy's refusals (an inline script, an onclick=, eval) reach the
+        # console as errors: a page that breaks the policy fails its test.
+        page.on(
+            "console",
+            lambda message: (
+                errors.append(message.text)
+                if message.type == "error" and "Content Security Policy" in message.text
+                else None
+            ),
+        )
         page.set_default_timeout(15_000)
         yield page
         browser.close()
