@@ -96,8 +96,10 @@ class CustodyRecord(models.Model):
 
 
 class AlertKind(models.TextChoices):
+    # xgettext:no-python-format
     CUSTODY_WARNING = "custody_warning", _("75 % of the custody limit")
     CUSTODY_BREACH = "custody_breach", _("custody limit breached")
+    # xgettext:no-python-format
     PROSECUTOR_WARNING = "prosecutor_warning", _("75 % of the time to notify the prosecutor")
     PROSECUTOR_BREACH = "prosecutor_breach", _("prosecutor not notified within 12 hours")
     TERMINAL_OUTAGE = "terminal_outage", _("terminal out of order")
