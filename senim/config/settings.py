@@ -182,5 +182,8 @@ SENIM_SIGNIN_LOCK_MINUTES = int(env_str("SENIM_SIGNIN_LOCK_MINUTES", "15"))
 # Behind a reverse proxy, the request header that carries the client address the proxy saw
 # (e.g. HTTP_X_REAL_IP); empty: the connection's own address (REMOTE_ADDR).
 SENIM_SIGNIN_ADDRESS_HEADER = env_str("SENIM_SIGNIN_ADDRESS_HEADER", "")
+# Complaints a citizen may send through the portal from one address in 24 hours (an assumed
+# limit against flooding the internal-security queue; docs/integrity.md).
+SENIM_PORTAL_COMPLAINTS_PER_DAY = int(env_str("SENIM_PORTAL_COMPLAINTS_PER_DAY", "5"))
 # API tokens expire this many days after they are issued (`senim api_token USER` issues one).
 SENIM_API_TOKEN_DAYS = int(env_str("SENIM_API_TOKEN_DAYS", "90"))

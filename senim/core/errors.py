@@ -50,3 +50,9 @@ class TooLarge(UseCaseError):
     """An upload over its size limit (413)."""
 
     status = 413
+
+
+class TooMany(UseCaseError):
+    """Too many requests from one sender in the period (429)."""
+
+    status = 429

@@ -218,6 +218,12 @@ def complaint_register(
             if OfficerComplaint.objects.filter(appeal_id=facts["pk"]).exists():
                 raise Invalid("appeal", _("This appeal is already registered as a complaint."))
             appeal_id, received_at = facts["pk"], facts["received_at"]
+    intake = None
+    if source == ComplaintSource.PORTAL and form.get("portal"):
+        from senim.integrity import intake as portal_intake
+
+        intake = portal_intake.claim(user, form)
+        received_at = intake.received_at
     assert unit is not None
     if (
         not in_territory(user, unit.region_id, unit.district_id or None)
@@ -247,6 +253,8 @@ def complaint_register(
         created_by=user.get_username(),
     )
     complaint.officers.set(officers)
+    if intake is not None:
+        portal_intake.link(user, intake, complaint)
     _log(
         user,
         "create",

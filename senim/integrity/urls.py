@@ -1,11 +1,17 @@
 from django.urls import path
 
-from senim.integrity import views, views_early, views_welfare
+from senim.integrity import views, views_early, views_intake, views_welfare
 
 urlpatterns = [
     path("complaints/", views.complaint_list, name="integrity-complaints"),
     path("complaints/new/", views.complaint_new, name="integrity-complaint-new"),
     path("complaints/appeals/", views.appeal_queue, name="integrity-appeal-queue"),
+    path("complaints/portal/", views_intake.portal_queue, name="integrity-portal-queue"),
+    path(
+        "complaints/portal/<int:pk>/decline/",
+        views_intake.portal_decline,
+        name="integrity-portal-decline",
+    ),
     path("complaints/<int:pk>/", views.complaint_page, name="integrity-complaint"),
     path("officers/", views.officer_list, name="integrity-officers"),
     path("officers/<str:badge>/", views.officer_page, name="integrity-officer"),

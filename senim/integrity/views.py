@@ -103,9 +103,14 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not can(user, Perm.OFFICER_COMPLAINTS):
         return _refuse(request, _("Your role does not work with complaints against officers."))
+    from senim.integrity.views_intake import prefill
+
+    raw = request.POST.get("portal") if request.method == "POST" else request.GET.get("portal")
+    filled, portal = prefill(user, raw) if raw else ({}, None)
     context: dict[str, Any] = {
         "tab": "complaints",
-        "form": request.POST if request.method == "POST" else _prefill(request),
+        "form": request.POST if request.method == "POST" else filled or _prefill(request),
+        "portal": portal,
         "kinds": ComplaintKind.choices,
         "sources": ComplaintSource.choices,
         "units": _units(user),

@@ -22,6 +22,7 @@ from senim.integrity.models.early import (
     RiskFlag,
     RiskModel,
 )
+from senim.integrity.models.intake import DeclineReason, IntakeStatus, PortalComplaint
 from senim.integrity.models.programme import MeasureStatus, ProgrammeMeasure
 from senim.integrity.models.staff import (
     Course,
@@ -43,11 +44,13 @@ __all__ = [
     "ComplaintSource",
     "ComplaintStatus",
     "Course",
+    "DeclineReason",
     "DisciplinaryMeasure",
     "Duty",
     "DutyMonth",
     "Finding",
     "FlagStatus",
+    "IntakeStatus",
     "Intervention",
     "InterventionKind",
     "MeasureKind",
@@ -56,6 +59,7 @@ __all__ = [
     "OfficerComplaint",
     "OfficerFile",
     "Outcome",
+    "PortalComplaint",
     "ProgrammeMeasure",
     "Rank",
     "RiskFlag",
