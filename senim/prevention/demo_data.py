@@ -36,7 +36,7 @@ from senim.core.geo import locator, place_key
 from senim.core.models import District, Person, Region, Sector, User
 from senim.demo import db
 from senim.demo.common import DEMO_CITY, rng_for
-from senim.prevention import reference, sara
+from senim.prevention import demo_worktime, reference, sara
 from senim.prevention.models import (
     STAGES,
     ChecklistAnswer,
@@ -1934,7 +1934,9 @@ def build(*, seed: int, years: list[int]) -> dict[str, int]:
         assessments = _assessments(seed, region, now)
         cases, tasks, evaluations = _problems(seed, sectors, now) if sectors else (0, 0, 0)
         partnership = _partnership(seed, region, sectors, now) if sectors else {}
+        working_time = demo_worktime.build(seed, timezone.localdate(now))
     return {
+        "working_time_entries": working_time,
         "preventive_register": people,
         "preventive_contacts": contacts,
         "dv_assessments": assessments,
@@ -1951,6 +1953,7 @@ def delete() -> None:
     (their incidents, answers, triangle and tasks go with them), demo supervisions (their contacts go with them), demo assessments, and
     the people only they referred to."""
     with transaction.atomic():
+        demo_worktime.delete()
         Partner.objects.filter(is_demo=True).delete()
         Commission.objects.filter(is_demo=True).delete()
         ResidentMeeting.objects.filter(is_demo=True).delete()
@@ -1962,7 +1965,11 @@ def delete() -> None:
                 .exclude(**{name: None})
                 .values_list(name, flat=True)
             )
-        Contact.objects.filter(supervision__is_demo=True).delete()
+        # By the parents' ids in batches, not a join: inside one transaction PostgreSQL has no
+        # statistics for the rows just written and plans the join's semi-join quadratically.
+        demo = list(Supervision.objects.filter(is_demo=True).values_list("pk", flat=True))
+        for start in range(0, len(demo), 500):
+            Contact.objects.filter(supervision_id__in=demo[start : start + 500]).delete()
         Supervision.objects.filter(is_demo=True).delete()
         DvAssessment.objects.filter(is_demo=True).delete()
         _delete_unreferenced_people(people)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from senim.prevention import views, views_partnership
+from senim.prevention import views, views_partnership, views_worktime
 
 urlpatterns = [
     path("", views.home, name="prevention-home"),
@@ -16,6 +16,7 @@ urlpatterns = [
     path("commissions/<int:pk>/", views_partnership.commission_page, name="prevention-commission"),
     path("meetings/", views_partnership.meeting_list, name="prevention-meetings"),
     path("meetings/<int:pk>/", views_partnership.meeting_page, name="prevention-meeting"),
+    path("time/", views_worktime.working_time, name="prevention-time"),
     path("dv/", views.dv_list, name="prevention-dv-list"),
     path("dv/new/", views.dv_new, name="prevention-dv-new"),
     path("dv/<int:pk>/", views.dv_page, name="prevention-dv"),

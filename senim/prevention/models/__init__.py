@@ -39,10 +39,12 @@ from senim.prevention.models.register import (
     SupervisionStatus,
 )
 from senim.prevention.models.risk import DvAssessment, DvRiskItem, DvRiskLevel
+from senim.prevention.models.worktime import Activity, TimeEntry
 
 __all__ = [
     "CONTROLLER",
     "STAGES",
+    "Activity",
     "ChecklistAnswer",
     "ChecklistQuestion",
     "Commission",
@@ -75,5 +77,6 @@ __all__ = [
     "SupervisionStatus",
     "TaskOwner",
     "TaskStatus",
+    "TimeEntry",
     "TriangleSide",
 ]
