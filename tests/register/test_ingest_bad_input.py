@@ -8,20 +8,25 @@ in a text field is what PostgreSQL cannot store).
 from __future__ import annotations
 
 import codecs
+import errno
 import io
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connections
 from openpyxl import Workbook
 
 from senim.core.iin import check_digit
 from senim.register.ingest import pipeline, readers
 from senim.register.ingest.batch import RawBatch
 from senim.register.ingest.pipeline import FileRejected
+from senim.register.management.commands.ingest import Command
 from senim.register.models import Appeal, Offence
 from tests.register.test_ingest_files import HEADER, csv_bytes, load, offence_row
 
@@ -285,7 +290,9 @@ def test_a_file_unreadable_after_its_first_batches_says_which_rows_were_loaded(
     ]
 
 
-def test_an_error_file_that_cannot_be_written_is_reported_cleanly(tmp_path: Path) -> None:
+def test_an_error_file_that_cannot_be_written_is_reported_cleanly(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "offences.csv"
     path.write_bytes(csv_bytes([offence_row(1), offence_row(2, article="nope")]))
     nowhere = tmp_path / "no-such-dir" / "errors.csv"
@@ -295,6 +302,45 @@ def test_an_error_file_that_cannot_be_written_is_reported_cleanly(tmp_path: Path
     assert message.startswith(f"{nowhere}: the error file could not be written (")
     assert "the load above stands, its 1 rejected rows are not listed" in message
     assert Offence.objects.count() == 1  # the good row stays loaded
+    # From the command line: exit status 1, the message, no traceback (a full disk alike).
+    monkeypatch.setattr(connections, "close_all", lambda: None)  # the test's transaction
+    monkeypatch.setattr(Path, "open", _full_disk(Path.open))
+    with pytest.raises(SystemExit) as exited:
+        Command().run_from_argv(["senim", "ingest", str(path), "--kind", "offences"])
+    assert exited.value.code == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert "the error file could not be written (No space left on device)" in err
+
+
+def _full_disk(open_: Any) -> Any:
+    def opened(self: Path, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        if "w" in mode:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return open_(self, mode, *args, **kwargs)
+
+    return opened
+
+
+def test_a_bulk_load_refuses_exactly_what_a_batch_load_refuses() -> None:
+    """The bulk path prepares batches with the same functions: same rows, same reasons."""
+
+    def rows(system: str) -> list[dict[str, str]]:
+        return [
+            offence_row(1, source_system=system),
+            offence_row(2, source_system=system, external_id="ERDR-\x00-2"),
+            offence_row(3, source_system=system, external_id="ЕRDR-000001"),  # Cyrillic Е
+            offence_row(4, source_system=system, kind="criminal_misdemeanour"),
+            offence_row(5, source_system=system, lat="43,25"),
+            offence_row(6, source_system=system, region="KZ-71"),
+            offence_row(7, source_system=system, occurred_at="2025-03-01"),
+            offence_row(8, source_system=system),
+        ]
+
+    batch = load(csv_bytes(rows("erdr")))
+    bulk = load(csv_bytes(rows("erdr-bulk")), bulk=True)
+    assert errors_of(bulk) == errors_of(batch) and len(errors_of(batch)) == 6
+    assert (bulk.loaded, batch.loaded) == (2, 2)
 
 
 # --- item 5: meaning --------------------------------------------------------------------------
