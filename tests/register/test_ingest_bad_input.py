@@ -471,3 +471,10 @@ def test_iso_8601_variants_all_read_the_same_instant() -> None:
     rows = [offence_row(i, occurred_at=v) for i, v in enumerate(variants)]
     assert load(csv_bytes(rows)).loaded == len(variants)
     assert len(set(Offence.objects.values_list("occurred_at", flat=True))) == 1
+
+
+@pytest.mark.parametrize("kind", ["appeals", "offences"])
+def test_the_documented_examples_pass_every_rule(kind: str) -> None:
+    example = Path(__file__).resolve().parents[2] / "docs" / "examples" / f"{kind}.csv"
+    summary = load(example.read_bytes(), kind=kind)
+    assert summary.rejected == 0 and summary.loaded == summary.read > 0, summary.errors

@@ -275,7 +275,12 @@ def clean_offences(columns: Columns, n: int, lookups: Lookups) -> FastResult:
     ok = ok_system & ok_external & _choice(col("kind"), OffenceKind)
     ok &= _choice(col("place_type"), PlaceType) & _choice(col("status"), OffenceStatus)
     kinds = list(OffenceKind.values)
-    articles = {code: (i, kinds.index(kind)) for code, (i, kind) in lookups.articles.items()}
+    # An article of a kind the register does not know admits none (the row path says why).
+    articles = {
+        code: (i, kinds.index(kind))
+        for code, (i, kind) in lookups.articles.items()
+        if kind in kinds
+    }
     known, article = _codes(col("article"), articles, 2)
     ok &= known
     kind = _objects(col("kind"), distinct=True)

@@ -212,7 +212,7 @@ def _read_xlsx(handle: IO[bytes]) -> Iterator[tuple[int, Row]]:
         raise UnreadableFile(_("The file is not a readable XLSX workbook.")) from error
     sheet = workbook.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
-    number = 1
+    number = 0  # the last row read; the header is row 1
     try:
         try:
             header = check_names([_text(h).lower() for h in next(rows)])

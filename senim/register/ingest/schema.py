@@ -53,7 +53,7 @@ DECIMAL = re.compile(r"-?[0-9]{1,3}(\.[0-9]{1,17})?")
 # administrative offence; a Criminal Code article is never one. The reference table gives the
 # kind of an article's basic part, and its aggravated parts are only graver: a criminal
 # misdemeanour article's later parts may be crimes, a crime article has no misdemeanour part.
-KINDS_OF_ARTICLE = {
+KINDS_OF_ARTICLE: dict[str, frozenset[str]] = {
     OffenceKind.CRIME: frozenset({OffenceKind.CRIME}),
     OffenceKind.MISDEMEANOUR: frozenset({OffenceKind.MISDEMEANOUR, OffenceKind.CRIME}),
     OffenceKind.ADMINISTRATIVE: frozenset({OffenceKind.ADMINISTRATIVE}),
@@ -349,7 +349,7 @@ def _status_fits_times(out: dict[str, Any]) -> None:
 
 
 def kind_fits_article(kind: str, article_kind: str) -> bool:
-    return kind in KINDS_OF_ARTICLE[OffenceKind(article_kind)]
+    return kind in KINDS_OF_ARTICLE.get(article_kind, frozenset())
 
 
 def clean_appeal(row: dict[str, str], lookups: Lookups) -> dict[str, Any]:
