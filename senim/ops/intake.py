@@ -36,6 +36,7 @@ from senim.core.scope import scope_level
 from senim.core.text import clean_text
 from senim.prevention.selectors import dv_warnings
 from senim.register import events
+from senim.register.ingest.schema import canonical_key
 from senim.register.models import (
     WRITTEN_PRIORITY,
     AnswerTerm,
@@ -178,18 +179,23 @@ def _check_scope(user: User, values: dict[str, Any]) -> None:
         raise PermissionError(_("the call is outside your territory"))
 
 
+def _key(value: object, name: str, max_length: int) -> str:
+    """A key as the register stores it from a file too (look-alike letters in one script)."""
+    text = clean_text(value, field=name, max_length=max_length, required=True)
+    try:
+        return clean_text(canonical_key(text), field=name, max_length=max_length)
+    except ValueError as error:
+        raise Invalid(name, str(error)) from None
+
+
 def clean(row: dict[str, Any], *, index: int, now: dt.datetime) -> _Clean:
     """One call as stored values, or Invalid for its first problem (with the field)."""
     unknown = sorted(set(row) - set(FIELDS))
     if unknown:
         raise Invalid(unknown[0], _("unknown field"))
     values: dict[str, Any] = {
-        "source_system": clean_text(
-            row.get("source_system"), field="source_system", max_length=40, required=True
-        ),
-        "external_id": clean_text(
-            row.get("external_id"), field="external_id", max_length=64, required=True
-        ),
+        "source_system": _key(row.get("source_system"), "source_system", 40),
+        "external_id": _key(row.get("external_id"), "external_id", 64),
         "channel": _choice(row.get("channel"), "channel", Channel),
         "category": _choice(row.get("category"), "category", AppealCategory),
         "received_at": _time(row.get("received_at"), now),

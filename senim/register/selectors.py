@@ -28,7 +28,7 @@ from senim.core.errors import Forbidden, Invalid
 from senim.core.models import District, Region, Sector, User
 from senim.core.scope import scoped
 from senim.core.text import clean_text
-from senim.register.ingest.schema import ALMATY
+from senim.register.ingest.schema import ALMATY, canonical_key
 from senim.register.models import (
     Appeal,
     AppealCategory,
@@ -265,13 +265,22 @@ def filtered(user: User, query: ListQuery) -> QuerySet[Any]:
         qs = qs.filter(**{f"{time_field}__gte": start})
     if end is not None:
         qs = qs.filter(**{f"{time_field}__lt": end})
-    system, number = query.get("source_system"), query.get("external_id")
+    system, number = _as_key(query.get("source_system")), _as_key(query.get("external_id"))
     if number:
         systems = [system] if system else source_systems(model)
         qs = qs.filter(source_system__in=systems, external_id=number)
     elif system:
         qs = qs.filter(source_system=system)
     return qs
+
+
+def _as_key(value: str) -> str:
+    """A searched number as keys are stored (look-alike letters in one script, see
+    `canonical_key`); a value no key can hold is searched as typed and finds nothing."""
+    try:
+        return canonical_key(value) if value else value
+    except ValueError:
+        return value
 
 
 # --- keyset pages ------------------------------------------------------------------------------

@@ -211,8 +211,11 @@ def load_rows(
     return summary
 
 
-def _preflight(kind: str, row: dict[str, str], check: RowCheck, lookups: Lookups) -> None:
-    """Validate and locate one row so that a refusal can be told apart: 422 or 403."""
+def _preflight(
+    kind: str, row: dict[str, str], check: RowCheck, lookups: Lookups
+) -> tuple[str, str]:
+    """Validate and locate one row so that a refusal can be told apart: 422 or 403; its key as
+    stored (normalised)."""
     try:
         clean = CLEANERS[kind](row, lookups)
     except RowError as error:
@@ -226,6 +229,7 @@ def _preflight(kind: str, row: dict[str, str], check: RowCheck, lookups: Lookups
         check(clean)
     except RowError as error:
         raise OutsideScope(error.field, error.reason) from None
+    return clean["source_system"], clean["external_id"]
 
 
 def create_record(*, user: User, kind: str, row: dict[str, str]) -> Created:
@@ -234,7 +238,7 @@ def create_record(*, user: User, kind: str, row: dict[str, str]) -> Created:
     # Scope is decided before de-duplication, so the answer never tells whether a key
     # exists in someone else's territory with the same content.
     lookups = Lookups.load()
-    _preflight(kind, row, check, lookups)
+    system, external_id = _preflight(kind, row, check, lookups)
     for attempt in range(2):
         try:
             summary = load_rows(
@@ -258,9 +262,7 @@ def create_record(*, user: User, kind: str, row: dict[str, str]) -> Created:
         raise Invalid(error.field, error.reason)
     model = writers.MODELS[kind]
     pk = (
-        model._default_manager.filter(
-            source_system=row["source_system"].strip(), external_id=row["external_id"].strip()
-        )
+        model._default_manager.filter(source_system=system, external_id=external_id)
         .values_list("pk", flat=True)
         .get()
     )

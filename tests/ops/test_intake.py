@@ -82,6 +82,19 @@ def test_sending_the_same_call_again_answers_with_its_id_and_other_content_is_a_
     assert [o.status for o in twice] == [201, 200] and twice[0].id == twice[1].id
 
 
+def test_a_key_in_look_alike_letters_is_the_same_call_and_an_invisible_one_is_refused(
+    world: World,
+) -> None:
+    """Keys are stored as a file load stores them: the look-alike key finds the stored call
+    (its content, hashed as sent, differs: a conflict, never a second call)."""
+    first = intake(user=world.centre, rows=[_row(world, external_id="XA-1")])[0]
+    twin = intake(user=world.centre, rows=[_row(world, external_id="ХА-１")])[0]  # Cyrillic
+    hidden = intake(user=world.centre, rows=[_row(world, external_id="XA\u200b-2")])[0]
+    assert (first.status, twin.status) == (201, 409)
+    assert (hidden.status, hidden.errors[0][0]) == (422, "external_id")
+    assert Appeal.objects.filter(source_system="app-102").count() == 1
+
+
 def test_a_district_sender_may_not_send_another_districts_call(world: World) -> None:
     outcome = intake(user=world.duty, rows=[_row(world, lat=world.d2.lat, lon=world.d2.lon)])[0]
     assert outcome.status == 403 and Appeal.objects.count() == 0

@@ -207,9 +207,9 @@ def test_a_table_in_use_is_not_locked_for_a_bulk_load(monkeypatch: pytest.Monkey
 
 
 def test_text_with_copy_structure_characters_is_stored_exactly() -> None:
-    """Binary COPY has no escaping to get wrong: tabs, backslashes, newlines, the text format's
-    NULL marker and Kazakh letters come back as sent."""
-    ids = ["ҚР\\01\t№5", "a\nb", "x\\N", "\\N", "Ә-ө-ү-\r-end", "plain"]
+    """Binary COPY has no escaping to get wrong: backslashes, the text format's NULL marker and
+    Kazakh letters come back as sent (tabs and line breaks are control characters, refused)."""
+    ids = ["ҚР\\01 №5", "a|b", "x\\N", "\\N", "Ә-ө-ү-\\-1", "plain"]
     summary = _load(_file("", len(ids), ids=ids), bulk_load=True)
     assert (summary.loaded, summary.rejected) == (len(ids), 0)
     stored = set(Offence.objects.values_list("external_id", flat=True))

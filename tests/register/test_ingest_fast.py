@@ -69,7 +69,7 @@ MUTATIONS = [
     ("lat", "43,25"),
     ("lon", "1e2"),
     ("region", "KZ-75"),
-    ("region", "KZ-71"),  # a point in Almaty, a code for Astana: still the codes decide
+    ("region", "KZ-71"),  # a point in Almaty, a code for Astana: refused later, by `locate`
     ("region", "KZ-00"),
     ("district", "KZ-75-ALMALY"),
     ("sector", "NO-SUCH"),
@@ -80,6 +80,15 @@ MUTATIONS = [
     ("external_id", "E-1\x1f"),
     ("external_id", "Е-1 кз"),
     ("source_system", "ердр"),
+    # Keys the row path normalises or refuses, kinds the article may or may not take.
+    ("external_id", "Е-1"),  # a Cyrillic Е
+    ("external_id", "E-１"),  # a full-width digit
+    ("external_id", "E\u200b-1"),  # a zero-width space
+    ("external_id", "E\x00-1"),
+    ("kind", "criminal_misdemeanour"),  # a crime article as a misdemeanour
+    ("article", "UK-293"),  # a misdemeanour article: its later parts may be crimes
+    ("lat", "inf"),
+    ("occurred_at", "20250101T100000"),
     # Dates numpy and fromisoformat might read differently, and bytes out of place.
     ("occurred_at", "2024-02-29T10:00:00"),
     ("occurred_at", "2100-02-29T10:00:00"),

@@ -199,7 +199,8 @@ def test_json_lines_and_xlsx_load_like_csv() -> None:
         (b"source_system,external_id\nx,y\n", "csv", "missing required columns: kind"),
         (csv_bytes([offence_row(1)], [*HEADER, "colour"]), "csv", "unknown columns: colour"),
         (b"PK\x03\x04 not really a workbook", "xlsx", "not a readable XLSX"),
-        (b"\xff\xfe\x00garbage", "csv", "not UTF-8"),
+        (b"\xff\xfe\x00garbage", "csv", "UTF-16"),
+        (b"source_system,external_id\nerdr,\xe9t\xe9\n", "csv", "Row 2 is not UTF-8"),
     ],
 )
 def test_a_file_that_cannot_be_read_is_refused_whole(data: bytes, fmt: str, message: str) -> None:

@@ -221,6 +221,8 @@ def test_the_source_number_search_finds_the_record_in_every_source_system(
     narrowed = ids(admin, "appeals", external_id="2025-000777", source_system="e-otinish")
     assert narrowed == {in_eotinish.id}
     assert ids(admin, "appeals", external_id="2025-00077") == set()  # exact, not a prefix
+    # Typed as a load would store it: full-width digits and an en dash read as plain ones.
+    assert ids(admin, "appeals", external_id="２０２５\u2013000777") == {in_102.id, in_eotinish.id}
     # The scope still applies to a search.
     assert ids(users["regional_analyst_b"], "appeals", external_id="2025-000777") == set()
 

@@ -75,7 +75,8 @@ class RawBatch:
 
     numbers: list[int]
     columns: dict[str, pa.Array]
-    errors: dict[int, str] = field(default_factory=dict)  # row number → reason
+    # row number → reason, or (field, reason)
+    errors: dict[int, str | tuple[str, str]] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.numbers)
@@ -108,7 +109,10 @@ class RawBatch:
 
     @classmethod
     def from_lists(
-        cls, numbers: list[int], columns: dict[str, list[str]], errors: dict[int, str] | None = None
+        cls,
+        numbers: list[int],
+        columns: dict[str, list[str]],
+        errors: dict[int, str | tuple[str, str]] | None = None,
     ) -> RawBatch:
         arrays = {
             name: pa.array(values, type=pa.large_string()) for name, values in columns.items()
@@ -116,8 +120,9 @@ class RawBatch:
         return cls(numbers, arrays, errors or {})
 
     @classmethod
-    def from_rows(cls, rows: Sequence[tuple[int, dict[str, str]]]) -> RawBatch:
-        """Rows as (number, {column: text}); a row with '__error__' is unreadable."""
+    def from_rows(cls, rows: Sequence[tuple[int, dict[str, Any]]]) -> RawBatch:
+        """Rows as (number, {column: text}); a row with '__error__' (a reason, or a field and
+        a reason) is unreadable."""
         errors = {n: r["__error__"] for n, r in rows if "__error__" in r}
         good = [(n, r) for n, r in rows if "__error__" not in r]
         names = sorted({name for _, r in good for name in r})

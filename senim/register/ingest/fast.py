@@ -27,6 +27,7 @@ from senim.register.ingest.schema import (
     MAX_TEXT,
     PARTY_COLUMNS,
     Lookups,
+    kind_fits_article,
 )
 from senim.register.models import OffenceKind, OffenceStatus, PlaceType
 
@@ -35,13 +36,9 @@ Columns = dict[str, pa.Array]
 # Character positions of a date-time "YYYY-MM-DDTHH:MM:SS".
 _DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18]
 _EPOCH_US = np.datetime64(0, "us")
-# Every character str.strip() removes (str.isspace); a value that begins or ends with one goes
-# to the row path, which strips it.
-_SPACE = (
-    r"\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}"
-    r"\x{202f}\x{205f}\x{3000}"
-)
-_BARE = f"^[^{_SPACE}](?s:.*[^{_SPACE}])?$"
+# A key the row path keeps exactly as given: printable ASCII (so already canonical, see
+# schema.canonical_key), no control character, no white space around it.
+_KEY = r"^[!-~](?:[ -~]*[!-~])?$"
 # Decimal degrees as float() and Arrow's cast read identically (both round correctly).
 _DECIMAL = r"^-?[0-9]{1,3}(\.[0-9]{1,17})?$"
 _DAYS_IN_MONTH = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
@@ -81,8 +78,9 @@ def _objects(values: pa.Array, *, distinct: bool = False) -> npt.NDArray[np.obje
 def _text(
     values: pa.Array, limit: int, *, distinct: bool = False
 ) -> tuple[Bool, npt.NDArray[np.object_]]:
-    """Required text with no surrounding white space (the row path strips; such rows go there)."""
-    ok = _numpy(pc.match_substring_regex(values, _BARE))
+    """A required key in printable ASCII with no surrounding white space (the row path strips
+    and normalises; such rows go there)."""
+    ok = _numpy(pc.match_substring_regex(values, _KEY))
     ok &= np.asarray(pc.utf8_length(values).to_numpy(zero_copy_only=False)) <= limit
     return ok, _objects(values, distinct=distinct)
 
@@ -276,12 +274,20 @@ def clean_offences(columns: Columns, n: int, lookups: Lookups) -> FastResult:
     ok_external, external = _text(col("external_id"), MAX_TEXT["external_id"])
     ok = ok_system & ok_external & _choice(col("kind"), OffenceKind)
     ok &= _choice(col("place_type"), PlaceType) & _choice(col("status"), OffenceStatus)
-    administrative = str(OffenceKind.ADMINISTRATIVE)
-    articles = {code: (i, kind == administrative) for code, (i, kind) in lookups.articles.items()}
+    kinds = list(OffenceKind.values)
+    # An article of a kind the register does not know admits none (the row path says why).
+    articles = {
+        code: (i, kinds.index(kind))
+        for code, (i, kind) in lookups.articles.items()
+        if kind in kinds
+    }
     known, article = _codes(col("article"), articles, 2)
     ok &= known
     kind = _objects(col("kind"), distinct=True)
-    ok &= (article[:, 1] == 1) == (kind == administrative)
+    # fits[article kind, offence kind]: the row path's rule, asked once per pair of kinds.
+    fits = np.array([[kind_fits_article(k, a) for k in kinds] for a in kinds], dtype=bool)
+    _known_kind, kind_index = _codes(col("kind"), {k: (i,) for i, k in enumerate(kinds)}, 1)
+    ok &= fits[article[:, 1], kind_index[:, 0]]
     ok_occurred, occurred = parse_times(col("occurred_at"), lookups.latest_allowed)
     ok_registered, registered = parse_times(col("registered_at"), lookups.latest_allowed)
     ok &= ok_occurred & ok_registered

@@ -28,7 +28,7 @@ from senim.register.ingest import readers, text, writers
 from senim.register.ingest.batch import FIELDS, Clean, RawBatch
 from senim.register.ingest.bulk import BulkWindow
 from senim.register.ingest.fast import FAST_CLEANERS
-from senim.register.ingest.schema import CLEANERS, Lookups, RowError, check_header
+from senim.register.ingest.schema import CLEANERS, COLUMNS, Lookups, RowError, check_header
 from senim.register.ingest.text import TERRITORY
 from senim.register.models import Appeal, OffenceParty
 
@@ -117,7 +117,9 @@ def ingest(
     lookups = Lookups.load()
     locator()  # built here: it reads the territory from the database
     try:
-        batches = readers.read_batches(handle, fmt, batch_size or settings.INGEST_BATCH_SIZE)
+        batches = readers.read_batches(
+            handle, fmt, batch_size or settings.INGEST_BATCH_SIZE, frozenset(COLUMNS[kind])
+        )
         first = next(batches, None)
     except readers.UnreadableFile as error:
         raise FileRejected(str(error)) from error
@@ -134,6 +136,7 @@ def ingest(
     prepared = _prepare_ahead(chain(head, batches), kind=kind, lookups=lookups, check=check)
     window = BulkWindow(writers.MODELS[kind]._meta.db_table) if bulk else None
     failure: BaseException | None = None
+    last_row = 1  # the last row of the last batch written
     try:
         for batch in prepared:
             if window is not None and not summary.batches and _all_new(batch.clean):
@@ -148,6 +151,7 @@ def ingest(
                 window=window,
             )
             summary.batches += 1
+            last_row = max(last_row, batch.last_row)
             if window is not None and window.opened:
                 summary.bulk_rows += summary.loaded - loaded
             if bar is not None:
@@ -155,8 +159,13 @@ def ingest(
             if on_batch is not None:
                 on_batch(summary)
     except readers.UnreadableFile as error:
-        # Whole batches before the break stay loaded; say where reading stopped.
-        summary.errors.append(RejectedRow(row=0, field="", reason=str(error)))
+        # Whole batches before the break stay loaded; say where reading stopped and what of
+        # the file was written (the batches already written, nothing of any later row).
+        reason = _(
+            "%(error)s Reading stopped here: rows up to %(last)d were loaded (but for the rows "
+            "listed as rejected), none after."
+        ) % {"error": error, "last": last_row}
+        summary.errors.append(RejectedRow(row=last_row + 1, field="", reason=reason))
         summary.rejected += 1
     except BaseException as error:
         failure = error
@@ -204,6 +213,7 @@ class Prepared:
     read: int
     errors: list[RejectedRow]
     check: RowCheck | None = None  # the writer's scope, for what only the database knows
+    last_row: int = 0  # the number of the batch's last row as read (rejected or not)
 
 
 _DONE = object()
@@ -265,14 +275,18 @@ def prepare(
         # Before de-duplication, so a refused row is not reported as "already loaded".
         clean = _checked(clean, check, report)
     writers.encode(clean)
-    return Prepared(clean=clean, read=report.read, errors=report.errors, check=check)
+    last_row = max([*batch.numbers[-1:], *batch.errors], default=0)
+    return Prepared(
+        clean=clean, read=report.read, errors=report.errors, check=check, last_row=last_row
+    )
 
 
 def clean_batch(batch: RawBatch, kind: str, lookups: Lookups, summary: LoadSummary) -> Clean:
     """Validate a batch: whole columns first, the row validator for whatever they did not accept."""
     summary.read += len(batch) + len(batch.errors)
-    for number, reason in batch.errors.items():
-        _reject(summary, number, "", reason)
+    for number, error in batch.errors.items():
+        field_name, reason = error if isinstance(error, tuple) else ("", error)
+        _reject(summary, number, field_name, reason)
     n = len(batch)
     numbers = np.array(batch.numbers, dtype=np.int64)
     fast = FAST_CLEANERS.get(kind)
@@ -296,29 +310,25 @@ def clean_batch(batch: RawBatch, kind: str, lookups: Lookups, summary: LoadSumma
 
 
 def _first_of_each_key(clean: Clean, summary: LoadSummary) -> Clean:
-    """A key repeated inside the batch: the first row stands, later ones are refused."""
+    """A key repeated inside the batch: the first row stands, later ones are refused. Keys are
+    compared as (system, id) pairs, never joined by a separator a key might hold."""
     if not len(clean):
         return clean
-    keys = np.array(
-        [
-            f"{s}\x1f{e}"
-            for s, e in zip(clean.values["source_system"], clean.values["external_id"], strict=True)
-        ],
-        dtype=object,
-    )
-    _unique, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    repeated = np.flatnonzero(first[inverse] != np.arange(len(keys)))
-    for i in repeated.tolist():
-        earlier = int(clean.numbers[first[inverse[i]]])
-        _reject(
-            summary,
-            int(clean.numbers[i]),
-            "external_id",
-            _("repeats row %(row)d") % {"row": earlier},
-        )
-    if not repeated.size:
+    first: dict[tuple[str, str], int] = {}
+    repeated: list[int] = []
+    for i, key in enumerate(clean.keys()):
+        earlier = first.setdefault(key, i)
+        if earlier != i:
+            repeated.append(i)
+            _reject(
+                summary,
+                int(clean.numbers[i]),
+                "external_id",
+                _("repeats row %(row)d") % {"row": int(clean.numbers[earlier])},
+            )
+    if not repeated:
         return clean
-    keep = np.ones(len(keys), dtype=bool)
+    keep = np.ones(len(clean), dtype=bool)
     keep[repeated] = False
     return clean.take(keep)
 
@@ -425,18 +435,21 @@ def _checked(clean: Clean, check: RowCheck, summary: LoadSummary) -> Clean:
 
 
 def locate(clean: Clean, summary: LoadSummary) -> Clean:
-    """Fill region / district / sector from the coordinates where the row did not give them."""
+    """Fill region / district / sector from the coordinates where the row did not give them;
+    refuse a point inside no region when none is given, or inside another region than the
+    one given (by its code, or by a district's or sector's)."""
     v = clean.values
     region, district, sector = v["region_id"], v["district_id"], v["sector_id"]
-    pending = np.flatnonzero(
-        ~np.isnan(v["lat"]) & ((region == 0) | (district == 0) | (sector == 0))
-    )
+    pending = np.flatnonzero(~np.isnan(v["lat"]))
     if not pending.size:
         return clean
     where = locator().locate(v["lat"][pending], v["lon"][pending])
     found_region, found_district = where.region_ids, where.district_ids
     given = region[pending]
     outside = (given == 0) & (found_region == 0)
+    # Boundaries exist for regions only (districts and sectors are nearest centres); a point
+    # inside no boundary but inside the country's box keeps the region it was given.
+    elsewhere = (given != 0) & (found_region != 0) & (found_region != given)
     new_region = np.where(given == 0, found_region, given)
     same_region = found_region == new_region
     new_district = np.where(
@@ -445,8 +458,11 @@ def locate(clean: Clean, summary: LoadSummary) -> Clean:
     same_district = new_district == found_district
     new_sector = np.where((sector[pending] == 0) & same_district, where.sector_ids, sector[pending])
     region[pending], district[pending], sector[pending] = new_region, new_district, new_sector
-    reason = _("the point is not inside any region of Kazakhstan")
-    return _refuse(clean, {int(i): RowError("lat", reason) for i in pending[outside]}, summary)
+    outside_reason = _("the point is not inside any region of Kazakhstan")
+    elsewhere_reason = _("the point is not inside the region given (by region, district or sector)")
+    refused = {int(i): RowError("lat", outside_reason) for i in pending[outside]}
+    refused |= {int(i): RowError("lat", elsewhere_reason) for i in pending[elsewhere]}
+    return _refuse(clean, refused, summary)
 
 
 def _skip_loaded(clean: Clean, summary: LoadSummary) -> Clean:

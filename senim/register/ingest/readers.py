@@ -9,7 +9,7 @@ import json
 from collections.abc import Iterable, Iterator
 from itertools import chain, islice
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
 import numpy as np
 import pyarrow as pa
@@ -40,6 +40,65 @@ def detect_format(name: str) -> str:
     )
 
 
+# Bytes read at a time when checking a file's encoding before loading it.
+_CHECK_BLOCK = 1 << 22
+
+
+def check_encoding(handle: IO[bytes]) -> None:
+    """Refuse a CSV or JSON Lines file whole, before anything is written, unless every byte of
+    it is UTF-8 text: UTF-16 (with or without its byte-order mark) by name, other bytes by the
+    row they are on. The handle is left where it was."""
+    start = handle.tell()
+    head = handle.read(64)
+    handle.seek(start)
+    if _utf16(head):
+        raise UnreadableFile(_("The file is UTF-16 text: save it as UTF-8 and load it again."))
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = lines = 0
+    try:
+        while block := handle.read(_CHECK_BLOCK):
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as error:
+                row = lines + block.count(b"\n", 0, error.start) + 1
+                raise UnreadableFile(
+                    _("Row %(row)d is not UTF-8 text (byte %(byte)d of the file).")
+                    % {"row": row, "byte": offset + error.start + 1}
+                ) from None
+            offset += len(block)
+            lines += block.count(b"\n")
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            raise UnreadableFile(
+                _("Row %(row)d is not UTF-8 text (the file ends inside a character).")
+                % {"row": lines + 1}
+            ) from None
+    finally:
+        handle.seek(start)
+
+
+def _utf16(head: bytes) -> bool:
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return True
+    # Without a byte-order mark, UTF-16 text in Latin letters has a NUL in every other byte.
+    pairs = len(head) // 2
+    return pairs >= 4 and (
+        head[0 : 2 * pairs : 2].count(0) > pairs // 2
+        or head[1 : 2 * pairs : 2].count(0) > pairs // 2
+    )
+
+
+def check_names(header: list[str]) -> list[str]:
+    """The header's names, or UnreadableFile if one appears twice."""
+    seen: set[str] = set()
+    for name in header:
+        if name and name in seen:
+            raise UnreadableFile(_("The column %(name)s appears twice.") % {"name": name[:40]})
+        seen.add(name)
+    return header
+
+
 def _text(value: object) -> str:
     if value is None:
         return ""
@@ -50,12 +109,15 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
-def read_rows(handle: IO[bytes], fmt: str) -> Iterator[tuple[int, Row]]:
-    """Rows numbered as a person sees them: the CSV/XLSX header is row 1, a JSONL line its line."""
+def read_rows(
+    handle: IO[bytes], fmt: str, known: frozenset[str] | None = None
+) -> Iterator[tuple[int, Row]]:
+    """Rows numbered as a person sees them: the CSV/XLSX header is row 1, a JSONL line its line.
+    With `known`, a JSON Lines row with another key is refused (its file has no header)."""
     if fmt == "csv":
         yield from _read_csv(handle)
     elif fmt == "jsonl":
-        yield from _read_jsonl(handle)
+        yield from _read_jsonl(handle, known)
     elif fmt == "xlsx":
         yield from _read_xlsx(handle)
     else:
@@ -66,7 +128,7 @@ def _read_csv(handle: IO[bytes]) -> Iterator[tuple[int, Row]]:
     text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
     reader = csv.reader(text)
     try:
-        header = [h.strip().lower() for h in next(reader)]
+        header = check_names([h.strip().lower() for h in next(reader)])
     except StopIteration:
         raise UnreadableFile(_("The file is empty.")) from None
     except UnicodeDecodeError as error:
@@ -92,19 +154,53 @@ def _read_csv(handle: IO[bytes]) -> Iterator[tuple[int, Row]]:
         raise UnreadableFile(_("The CSV is malformed: %(error)s") % {"error": error}) from error
 
 
-def _read_jsonl(handle: IO[bytes]) -> Iterator[tuple[int, Row]]:
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key)
+        out[key] = value
+    return out
+
+
+def _refused(field_name: str, reason: str) -> Row:
+    """A row unreadable for one field's sake (RawBatch.from_rows takes the pair apart)."""
+    return cast(Row, {"__error__": (field_name[:40], reason)})
+
+
+def _read_jsonl(handle: IO[bytes], known: frozenset[str] | None) -> Iterator[tuple[int, Row]]:
     for number, line in enumerate(handle, start=1):
         if not line.strip():
             continue
         try:
-            value = json.loads(line)
+            value = json.loads(line, object_pairs_hook=_unique_keys)
+        except _DuplicateKey as error:
+            yield number, _refused(str(error), _("appears twice in the object"))
+            continue
         except (json.JSONDecodeError, UnicodeDecodeError):
             yield number, {"__error__": _("is not valid JSON")}
             continue
         if not isinstance(value, dict):
             yield number, {"__error__": _("is not a JSON object")}
             continue
-        yield number, {str(k).strip().lower(): _text(v) for k, v in value.items()}
+        row: Row = {}
+        for key, item in value.items():
+            name = str(key).strip().lower()
+            if name in row:
+                row = _refused(name, _("appears twice in the object"))
+                break
+            if known is not None and name not in known:
+                row = _refused(name, _("is not a known column"))
+                break
+            if isinstance(item, dict | list):
+                row = _refused(name, _("must be text or a number"))
+                break
+            row[name] = _text(item)
+        yield number, row
 
 
 def _read_xlsx(handle: IO[bytes]) -> Iterator[tuple[int, Row]]:
@@ -116,23 +212,51 @@ def _read_xlsx(handle: IO[bytes]) -> Iterator[tuple[int, Row]]:
         raise UnreadableFile(_("The file is not a readable XLSX workbook.")) from error
     sheet = workbook.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
+    number = 0  # the last row read; the header is row 1
     try:
-        header = [_text(h).lower() for h in next(rows)]
-    except StopIteration:
-        raise UnreadableFile(_("The file is empty.")) from None
-    for number, values in enumerate(rows, start=2):
-        if values is None or all(v is None for v in values):
-            continue
-        yield number, {h: _text(v) for h, v in zip(header, values, strict=False) if h}
-    workbook.close()
+        try:
+            header = check_names([_text(h).lower() for h in next(rows)])
+        except StopIteration:
+            raise UnreadableFile(_("The file is empty.")) from None
+        for number, values in enumerate(rows, start=2):
+            if values is None or all(v is None for v in values):
+                continue
+            beyond = next(
+                (
+                    i
+                    for i, v in enumerate(values)
+                    if v is not None and (i >= len(header) or not header[i]) and _text(v)
+                ),
+                None,
+            )
+            if beyond is not None:
+                reason = _("has a value in column %(col)d, which has no name in the header")
+                yield number, {"__error__": reason % {"col": beyond + 1}}
+                continue
+            yield number, {h: _text(v) for h, v in zip(header, values, strict=False) if h}
+    except UnreadableFile:
+        raise
+    except Exception as error:  # a sheet broken after its first rows
+        raise UnreadableFile(
+            _("Row %(row)d of the workbook cannot be read.") % {"row": number + 1}
+        ) from error
+    finally:
+        workbook.close()
 
 
-def read_batches(handle: IO[bytes], fmt: str, size: int) -> Iterator[RawBatch]:
-    """The file in batches of `size` rows, as columns. CSV is read straight into columns."""
+def read_batches(
+    handle: IO[bytes], fmt: str, size: int, known: frozenset[str] | None = None
+) -> Iterator[RawBatch]:
+    """The file in batches of `size` rows, as columns. CSV is read straight into columns.
+
+    A CSV or JSON Lines file is checked to be UTF-8 whole before its first row is read (a
+    stream that cannot seek is checked as it is read)."""
+    if fmt in {"csv", "jsonl"} and handle.seekable():
+        check_encoding(handle)
     if fmt == "csv":
         yield from _csv_batches(handle, size)
         return
-    rows = read_rows(handle, fmt)
+    rows = read_rows(handle, fmt, known)
     while chunk := list(islice(rows, size)):
         yield RawBatch.from_rows(chunk)
 
@@ -162,7 +286,7 @@ def _plain_header(line: bytes) -> list[str] | None:
     if any(c in line for c in (b'"', b"\x00", b"\r")) or line.count(b",") < 1:
         return None
     try:
-        return [h.strip().lower() for h in line.decode("utf-8").split(",")]
+        return check_names([h.strip().lower() for h in line.decode("utf-8").split(",")])
     except UnicodeDecodeError:
         return None
 
@@ -264,25 +388,43 @@ def _prefixed(prefix: bytes, rest: IO[bytes]) -> IO[bytes]:
     return io.BufferedReader(_Prefixed(prefix, rest))
 
 
-def _reader(handle: IO[bytes], encoding: str = "utf-8-sig") -> Iterator[list[str]]:
-    return csv.reader(io.TextIOWrapper(handle, encoding=encoding, newline=""))
+def _reader(handle: IO[bytes], encoding: str = "utf-8-sig") -> Iterator[list[str] | str]:
+    """Each line's values, or the reason it cannot be read. No field of a record holds a line
+    break, so a line is a row: an unbalanced quote is that row's error, and the rows after it
+    are read as they are (the csv module would read on to the next quote, swallowing them)."""
+    for line in io.TextIOWrapper(handle, encoding=encoding, newline=""):
+        yield _values(line.rstrip("\r\n"))
+
+
+def _values(line: str) -> list[str] | str:
+    if not line:
+        return []
+    if '"' not in line:
+        return line.split(",")  # what the csv module reads where nothing is quoted
+    try:
+        return next(csv.reader((line,), strict=True))
+    except csv.Error as error:
+        if "field limit" in str(error):
+            return _("has a field longer than %(n)d characters") % {"n": csv.field_size_limit()}
+        return _("has an unbalanced or misplaced quote (a quoted field ends on its own line)")
 
 
 def _python_csv(handle: IO[bytes], size: int) -> Iterator[RawBatch]:
     reader = _reader(handle)
     try:
-        header = [h.strip().lower() for h in next(reader)]
+        first = next(reader)
     except StopIteration:
         raise UnreadableFile(_("The file is empty.")) from None
     except UnicodeDecodeError as error:
         raise UnreadableFile(_("The file is not UTF-8 text.")) from error
-    except csv.Error as error:
-        raise UnreadableFile(_("The CSV is malformed: %(error)s") % {"error": error}) from error
+    if isinstance(first, str):
+        raise UnreadableFile(_("The header row %(reason)s.") % {"reason": first})
+    header = check_names([h.strip().lower() for h in first])
     yield from _python_rows(reader, header, 2, size)
 
 
 def _python_rows(
-    reader: Iterable[list[str]], header: list[str], first: int, size: int
+    reader: Iterable[list[str] | str], header: list[str], first: int, size: int
 ) -> Iterator[RawBatch]:
     """Rows from the csv module in batches; `first` is the number of the first row."""
     width = len(header)
@@ -293,9 +435,11 @@ def _python_rows(
             first += len(chunk)
             kept: list[int] = []
             values: list[list[str]] = []
-            errors: dict[int, str] = {}
+            errors: dict[int, str | tuple[str, str]] = {}
             for number, row in zip(numbers, chunk, strict=True):
-                if len(row) == width:
+                if isinstance(row, str):
+                    errors[number] = row
+                elif len(row) == width:
                     kept.append(number)
                     values.append(row)
                 elif row:  # blank lines are skipped, as in read_rows
@@ -309,7 +453,5 @@ def _python_rows(
                 else {h: [] for h in header}
             )
             yield RawBatch.from_lists(kept, columns, errors)
-    except UnicodeDecodeError as error:
+    except UnicodeDecodeError as error:  # a stream that could not be checked beforehand
         raise UnreadableFile(_("The file is not UTF-8 text.")) from error
-    except csv.Error as error:
-        raise UnreadableFile(_("The CSV is malformed: %(error)s") % {"error": error}) from error

@@ -61,6 +61,13 @@ class Command(BaseCommand):
         )
         if summary.errors:
             errors_path = options["errors"] or path.with_name(path.name + ".errors.csv")
-            with errors_path.open("w", encoding="utf-8", newline="") as out:
-                write_errors(summary.errors, out)
+            try:
+                with errors_path.open("w", encoding="utf-8", newline="") as out:
+                    write_errors(summary.errors, out)
+            except OSError as error:
+                # The load itself stands (its batches are committed); only the report is lost.
+                raise CommandError(
+                    f"{errors_path}: the error file could not be written ({error.strerror or error}); "
+                    f"the load above stands, its {summary.rejected} rejected rows are not listed"
+                ) from None
             self.stdout.write(f"rejected rows with their reasons: {errors_path}")
