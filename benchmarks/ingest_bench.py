@@ -221,7 +221,7 @@ def api_upload(path: Path, rows: int) -> float | None:
     upload = io.BytesIO(body.encode())
     upload.name = "api.csv"
     started = time.perf_counter()
-    response = client.post("/api/register/ingest?kind=offences", {"file": upload})
+    response = client.post("/api/register/ingest?kind=offences", {"file": upload}, secure=True)
     seconds = time.perf_counter() - started
     if response.status_code != 200:
         print(f"  API upload answered {response.status_code}: {response.content[:200]!r}")
