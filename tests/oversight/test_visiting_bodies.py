@@ -229,3 +229,37 @@ def test_the_form_records_a_representatives_visit(world: World, rep: tuple[Body,
         },
     )
     assert again.status_code == 422 and 'data-field="visited_on"' in again.content.decode()
+
+
+def test_the_api_reads_the_bodies_and_records_a_sanction(
+    world: World, rep: tuple[Body, User]
+) -> None:
+    body, user = rep
+    rec = _visit(body, user, world.ivs_a.pk).recommendations.get()
+    client = Client()
+    client.force_login(user)
+    read = client.get(f"/api/oversight/bodies?year={TODAY.year}")
+    assert read.status_code == 200
+    lines = {x["kind"]: x for x in read.json()["bodies"]}
+    assert lines["representative"]["visits"] == 1
+    assert client.get("/api/oversight/bodies?year=99999").status_code == 422
+    url = f"/api/oversight/recommendations/{rec.pk}/sanctions"
+    made = client.post(
+        url,
+        {"kind": "disciplinary", "decided_on": TODAY.isoformat()},
+        content_type="application/json",
+    )
+    assert made.status_code == 201, made.content
+    bad = client.post(
+        url,
+        {"kind": "disciplinary", "decided_on": (TODAY + dt.timedelta(days=9)).isoformat()},
+        content_type="application/json",
+    )
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "decided_on"
+    missing = client.post(
+        "/api/oversight/recommendations/99999999999999999999/sanctions",
+        {"kind": "disciplinary", "decided_on": TODAY.isoformat()},
+        content_type="application/json",
+    )
+    assert missing.status_code in {404, 422}
+    assert Sanction.objects.count() == 1

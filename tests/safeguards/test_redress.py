@@ -136,3 +136,26 @@ def test_the_form_list_and_record_page(users: dict[str, User]) -> None:
     assert duty.get("/safeguards/redress/").status_code == 403
     assert duty.post("/safeguards/redress/new/", form | {"amount": "5"}).status_code == 403
     assert Compensation.objects.count() == 1
+
+
+def test_the_api_records_and_reads_compensation(users: dict[str, User]) -> None:
+    client = Client()
+    client.force_login(users["prosecutor_a"])
+    body = {
+        "source_system": "api",
+        "external_id": "A-1",
+        "decided_on": (TODAY - dt.timedelta(days=2)).isoformat(),
+        "decision_body": "victims_fund",
+        "amount": "0",
+        "region": "KZ-TA",
+    }
+    refused = client.post("/api/safeguards/compensation", body, content_type="application/json")
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "amount"
+    made = client.post(
+        "/api/safeguards/compensation", body | {"amount": "5000"}, content_type="application/json"
+    )
+    assert made.status_code == 201
+    year = TODAY.year
+    read = client.get(f"/api/safeguards/redress?first={year}&last={year}").json()
+    assert read["compensation"][0]["decisions"] == 1
+    assert client.get("/api/safeguards/redress?first=1").status_code == 422
