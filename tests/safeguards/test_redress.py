@@ -159,3 +159,30 @@ def test_the_api_records_and_reads_compensation(users: dict[str, User]) -> None:
     read = client.get(f"/api/safeguards/redress?first={year}&last={year}").json()
     assert read["compensation"][0]["decisions"] == 1
     assert client.get("/api/safeguards/redress?first=1").status_code == 422
+
+
+def test_a_complaint_records_who_considers_it_and_refuses_an_unknown_one(
+    users: dict[str, User],
+) -> None:
+    from senim.safeguards.services import complaints
+
+    base: dict[str, Any] = {
+        "source_system": "test",
+        "received_at": timezone.now() - dt.timedelta(hours=2),
+        "channel": "letter",
+        "stage": "pre_trial",
+        "region": "KZ-TA",
+    }
+    made, _created = complaints.create(
+        user=users["npm_monitor"],
+        data=complaints.ComplaintInput(external_id="H-1", handled_by="representative", **base),
+    )
+    assert made.handled_by == "representative"
+    with pytest.raises(UseCaseError) as refused:
+        complaints.create(
+            user=users["npm_monitor"],
+            data=complaints.ComplaintInput(external_id="H-2", handled_by="judge", **base),
+        )
+    assert refused.value.field == "handled_by"
+    year = timezone.localdate().year
+    assert redress.handled_by(user=users["national_analyst"], year=year)["representative"] == 1

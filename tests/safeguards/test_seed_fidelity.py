@@ -63,6 +63,10 @@ FIGURES: list[tuple[SeedFigure, Compute]] = [
     (SeedFigure("Book of information records: torture, 2024", "004", 1178, 163), _book(2024)),
     (SeedFigure("Book of information records: torture, 2025", "004", 1178, 223), _book(2025)),
     (
+        SeedFigure("Book entries: growth 2024 to 2025, %", "004", 1178, Decimal("36.8")),
+        lambda user: Decimal(f"{redress.book_series(user=user, years=[2025])[0].growth or 0:.1f}"),
+    ),
+    (
         SeedFigure("Complaints considered by regional representatives, 2025", "004", 1182, 126),
         lambda user: redress.handled_by(user=user, year=2025)["representative"],
     ),
