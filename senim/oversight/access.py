@@ -19,7 +19,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from senim.core.models import Role, User
-from senim.oversight.models import Body, BodyKind, Institution, Member, Recommendation, Visit
+from senim.oversight.models import (
+    REGIONAL_KINDS,
+    Body,
+    BodyKind,
+    Institution,
+    Member,
+    Recommendation,
+    Visit,
+)
 
 
 @dataclass(frozen=True)
@@ -35,7 +43,9 @@ class Access:
         return None if self.everything else set(self.member_of)
 
     def may_record(self, group: Body) -> bool:
-        return self.council or group.pk in self.member_of
+        """Council members record for any NPM group; the Ombudsman's and a representative's
+        visits are recorded only by those who hold a term in that body."""
+        return group.pk in self.member_of or (self.council and group.kind == BodyKind.GROUP)
 
 
 def access_for(user: User, *, today: dt.date | None = None) -> Access:
@@ -47,9 +57,10 @@ def access_for(user: User, *, today: dt.date | None = None) -> Access:
     terms = Member.objects.filter(user=user, term_start__lte=day, term_end__gte=day)
     bodies = dict(terms.values_list("body_id", "body__kind"))
     council = BodyKind.COUNCIL in bodies.values()
+    ombudsman = BodyKind.OMBUDSMAN in bodies.values()  # the Ombudsman's office sees every body
     return Access(
         user=user,
-        everything=manages or council,
+        everything=manages or council or ombudsman,
         member_of=frozenset(bodies),
         council=council,
         manages=manages,
@@ -60,6 +71,14 @@ def groups(access: Access) -> QuerySet[Body]:
     qs = Body.objects.filter(kind=BodyKind.GROUP).select_related("region")
     ids = access.group_ids()
     return qs if ids is None else qs.filter(pk__in=ids)
+
+
+def recording_bodies(access: Access) -> list[Body]:
+    """Every body (NPM group, the Ombudsman, a representative) the caller records visits for."""
+    qs = Body.objects.exclude(kind=BodyKind.COUNCIL).select_related("region")
+    if not access.council:
+        qs = qs.filter(pk__in=access.member_of)
+    return [b for b in qs.order_by("kind", "region__iso") if access.may_record(b)]
 
 
 def visits(access: Access) -> QuerySet[Visit]:
@@ -80,7 +99,7 @@ def institutions(access: Access) -> QuerySet[Institution]:
     ids = access.group_ids()
     if ids is None:
         return qs
-    regions = Body.objects.filter(pk__in=ids, kind=BodyKind.GROUP).values("region_id")
+    regions = Body.objects.filter(pk__in=ids, kind__in=REGIONAL_KINDS).values("region_id")
     return qs.filter(facility__region_id__in=regions)
 
 

@@ -366,3 +366,7 @@ def coverage(
         }
 
     return _run(read)
+
+
+# The visiting bodies' endpoints live in their own module and register on this router.
+from senim.oversight import api_bodies  # noqa: E402, F401

@@ -39,7 +39,12 @@ AGENCIES = (
     Agency("defence", _("MoD"), _("Defence")),
 )
 AGENCY_CODES = tuple(a.code for a in AGENCIES)
-BY_AGENCY = {a.code: a for a in AGENCIES}
+# Places outside the NPM's register that the Ombudsman and the representatives also visit
+# (seed 004 §5: "68 other institutions"); never a column of Table 3.
+OTHER_AGENCY = "other"
+BY_AGENCY = {a.code: a for a in AGENCIES} | {
+    OTHER_AGENCY: Agency(OTHER_AGENCY, _("Other"), _("Other institutions"))
+}
 
 
 def agency_label(code: str) -> str:
@@ -160,11 +165,14 @@ def load_kinds(**kwargs: Any) -> None:
     }
     for row in rows:
         names = {f: row[f] for f in ("name_kk", "name_ru", "name_en")}
+        # An agency the core list lacks (the "other" places outside the NPM register) brings
+        # its own names in the file.
+        own = {f: row[f] for f in ("agency_kk", "agency_ru", "agency_en") if row.get(f)}
         FacilityKind.objects.update_or_create(
             code=row["code"],
             defaults={
                 "agency_code": row["agency_code"],
-                **agencies.get(row["agency_code"], {}),
+                **(agencies.get(row["agency_code"]) or own),
                 **names,
             },
         )

@@ -28,10 +28,10 @@ from django.utils import timezone
 from senim.core.models import Facility, FacilityKind, Region, Role, User
 from senim.demo.common import PASSWORD, largest_remainder, rng_for
 from senim.demo.territory import FACILITY_LABELS, genitive_ru
-from senim.oversight import planning, registry
+from senim.oversight import demo_bodies, planning, registry
 from senim.oversight.categories import CATEGORY_OF_KIND
 from senim.oversight.checklist import Item
-from senim.oversight.demo_rows import execute, insert, table
+from senim.oversight.demo_rows import analyze, execute, insert, table
 from senim.oversight.demo_visits import Calibration, Inst, Rates, build_year
 from senim.oversight.models import (
     Attachment,
@@ -49,6 +49,7 @@ from senim.oversight.models import (
     RecommendationEvent,
     RecStatus,
     Reminder,
+    Sanction,
     Visit,
     VisitPlan,
 )
@@ -221,10 +222,12 @@ RATES = Rates(UNANNOUNCED_SHARE, VIOLATION_RATE, APPLIES, TEXTS)  # type: ignore
 def delete() -> None:
     """Remove what build made, in plain SQL (the ORM's collector would load every key); real
     visits, and the institutions and facilities they refer to, stay."""
+    analyze(Visit, Recommendation, RecommendationEvent, Sanction, Finding, ChecklistAnswer)
     visits = f"SELECT id FROM {table(Visit)} WHERE is_demo"
     recs = f"SELECT id FROM {table(Recommendation)} WHERE visit_id IN ({visits})"
     targets: list[tuple[type[Model], str, str]] = [
         (RecommendationEvent, "recommendation_id", recs),
+        (Sanction, "recommendation_id", recs),
         (Reminder, "recommendation_id", recs),
         (Recommendation, "visit_id", visits),
         (ChecklistAnswer, "visit_id", visits),
@@ -282,8 +285,12 @@ def build(*, seed: int, years: list[int]) -> dict[str, int]:
         )
         for key, value in made.items():
             counts[key] += value
+    analyze(Visit, Recommendation, RecommendationEvent, Institution, Facility)
     _proposal(today)
     _obstructions(seed, years)
+    # The Ombudsman's and the representatives' own visits (seed 004 §5), after all of the NPM's
+    # so that the NPM's demo stays as it was.
+    counts.update(demo_bodies.build(seed=seed, years=years))
     plans = _plans(groups, (years[-1] + 1) if years else today.year)
     return {
         "npm_institutions": len(insts),

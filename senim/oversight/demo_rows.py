@@ -41,3 +41,13 @@ def execute(sql: str, params: list[Any] | None = None) -> None:
 
 def table(model: type[Model]) -> str:
     return model._meta.db_table
+
+
+def analyze(*models: type[Model]) -> None:
+    """Refresh PostgreSQL's statistics of tables just filled in bulk: without them the planner
+    may join thousands of rows by nested loops (minutes instead of milliseconds)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"ANALYZE {model._meta.db_table}")

@@ -40,29 +40,48 @@ class Institution(models.Model):
 class BodyKind(models.TextChoices):
     COUNCIL = "council", _("coordination council")
     GROUP = "group", _("regional group")
+    # Seed 004 §5: the Ombudsman and the regional representatives visit closed institutions
+    # themselves, beside the NPM groups; their visits and recommendations are counted apart.
+    OMBUDSMAN = "ombudsman", _("the Ombudsman")
+    REPRESENTATIVE = "representative", _("regional representative")
+
+
+# The kinds of body whose visits the NPM's own tables (Table 3, visits by agency) count.
+NPM_VISITING = (BodyKind.GROUP,)
+REGIONAL_KINDS = (BodyKind.GROUP, BodyKind.REPRESENTATIVE)
 
 
 class Body(models.Model):
-    """The coordination council under the Ombudsman, or the NPM group of one region."""
+    """Who visits or oversees: the coordination council under the Ombudsman, the NPM group of a
+    region, the Ombudsman, or the Ombudsman's representative in a region."""
 
-    kind = models.CharField(max_length=10, choices=BodyKind.choices)
-    region = models.OneToOneField(Region, models.PROTECT, null=True, blank=True, related_name="+")
+    kind = models.CharField(max_length=16, choices=BodyKind.choices)
+    region = models.ForeignKey(Region, models.PROTECT, null=True, blank=True, related_name="+")
 
     class Meta:
         ordering = ["kind", "region__iso"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(kind="council", region__isnull=True)
-                | models.Q(kind="group", region__isnull=False),
+                condition=models.Q(kind__in=["council", "ombudsman"], region__isnull=True)
+                | models.Q(kind__in=["group", "representative"], region__isnull=False),
                 name="npm_body_group_has_region",
-            )
+            ),
+            models.UniqueConstraint(fields=["kind", "region"], name="npm_body_once_per_region"),
         ]
 
     @property
     def name(self) -> str:
+        if self.kind == BodyKind.OMBUDSMAN:
+            return str(_("The Ombudsman"))
+        if self.kind == BodyKind.REPRESENTATIVE and self.region is not None:
+            return str(_("Ombudsman's representative: %(region)s") % {"region": self.region.name})
         if self.kind == BodyKind.COUNCIL or self.region is None:
             return str(_("Coordination council"))
         return str(_("NPM group: %(region)s") % {"region": self.region.name})
+
+    @property
+    def is_npm(self) -> bool:
+        return self.kind in NPM_VISITING
 
     def __str__(self) -> str:
         return self.name
@@ -152,6 +171,11 @@ class Visit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.visited_on:%Y-%m-%d} · {self.institution.facility.name}"
+
+    @property
+    def body_kind(self) -> str:
+        """The visiting body: an NPM group, the Ombudsman or a regional representative."""
+        return self.group.kind
 
 
 class ChecklistAnswer(models.Model):
@@ -282,3 +306,26 @@ class Obstruction(models.Model):
     description = models.TextField(_("description"))
     created_by = models.CharField(max_length=150, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+
+class SanctionKind(models.TextChoices):
+    DISCIPLINARY = "disciplinary", _("disciplinary liability")
+    ADMINISTRATIVE = "administrative", _("administrative liability")
+    PRE_TRIAL = "pre_trial", _("pre-trial investigation registered")
+
+
+class Sanction(models.Model):
+    """What followed a recommendation: one person held liable, or one pre-trial investigation
+    registered (seed 004 §5 counts 337 people disciplined, 76 fined, 3 investigations)."""
+
+    recommendation = models.ForeignKey(Recommendation, models.CASCADE, related_name="sanctions")
+    kind = models.CharField(_("sanction"), max_length=16, choices=SanctionKind.choices)
+    decided_on = models.DateField(_("decided on"))
+    official = models.CharField(_("official (position)"), max_length=300, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    created_by = models.CharField(max_length=150, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["decided_on", "id"]
+        indexes = [models.Index(fields=["kind", "decided_on"], name="npm_sanction_kind_on")]

@@ -21,7 +21,15 @@ from django.utils.translation import gettext as _
 from senim.core.models import User
 from senim.oversight import access as scope
 from senim.oversight.errors import Forbidden, Invalid, NotFound
-from senim.oversight.models import Body, BodyKind, Institution, PlannedVisit, PlanStatus, VisitPlan
+from senim.oversight.models import (
+    NPM_VISITING,
+    Body,
+    BodyKind,
+    Institution,
+    PlannedVisit,
+    PlanStatus,
+    VisitPlan,
+)
 
 CYCLE_YEARS = 4
 
@@ -54,8 +62,12 @@ def status_label(status: str) -> str:
 
 
 def _last_visits(institutions: QuerySet[Institution], day: dt.date) -> QuerySet[Institution]:
-    """Active institutions with their last visit on or before `day`."""
-    last = Max("visits__visited_on", filter=Q(visits__visited_on__lte=day))
+    """Active institutions with their last NPM visit on or before `day`: the four-year cycle is
+    the NPM groups' duty, so the Ombudsman's and the representatives' visits do not count."""
+    last = Max(
+        "visits__visited_on",
+        filter=Q(visits__visited_on__lte=day, visits__group__kind__in=NPM_VISITING),
+    )
     return institutions.filter(active=True).annotate(last_visit=last)
 
 

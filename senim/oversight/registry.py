@@ -240,13 +240,16 @@ def _write(rows: list[_Clean], summary: ImportSummary, source: str = "import") -
 
 
 def ensure_bodies(**kwargs: Any) -> None:
-    """The council and one group per region (20 regional groups, seed 004 §6); idempotent."""
-    if not Body.objects.filter(kind=BodyKind.COUNCIL).exists():
-        Body.objects.create(kind=BodyKind.COUNCIL)
-    have = set(Body.objects.filter(kind=BodyKind.GROUP).values_list("region_id", flat=True))
-    Body.objects.bulk_create(
-        [Body(kind=BodyKind.GROUP, region=r) for r in Region.objects.exclude(pk__in=have)]
-    )
+    """The council, the Ombudsman, and one NPM group and one Ombudsman's representative per
+    region (20 regional groups, seed 004 §6; the regional representatives of §5); idempotent."""
+    for kind in (BodyKind.COUNCIL, BodyKind.OMBUDSMAN):
+        if not Body.objects.filter(kind=kind).exists():
+            Body.objects.create(kind=kind)
+    for kind in (BodyKind.GROUP, BodyKind.REPRESENTATIVE):
+        have = set(Body.objects.filter(kind=kind).values_list("region_id", flat=True))
+        Body.objects.bulk_create(
+            [Body(kind=kind, region=r) for r in Region.objects.exclude(pk__in=have)]
+        )
 
 
 def term_end(start: dt.date) -> dt.date:

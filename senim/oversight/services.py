@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from senim.core import audit
 from senim.core.models import User
 from senim.oversight import access as scope
-from senim.oversight.categories import AGENCY_CODES
+from senim.oversight.categories import AGENCY_CODES, OTHER_AGENCY
 from senim.oversight.checklist import Item, Result, decide
 from senim.oversight.errors import Forbidden, Invalid, NotFound, TooLarge
 from senim.oversight.models import (
@@ -84,7 +84,7 @@ def _visit(access: scope.Access, visit_id: int) -> Visit:
 
 def _may_record(access: scope.Access, group: Body) -> None:
     if not access.may_record(group):
-        raise Forbidden("group", _("Only members of this group record its visits."))
+        raise Forbidden("group", _("Only members of this body record its visits."))
 
 
 def _answers(checklist: Sequence[AnswerIn]) -> list[ChecklistAnswer]:
@@ -114,10 +114,13 @@ def _answers(checklist: Sequence[AnswerIn]) -> list[ChecklistAnswer]:
 def _team(group: Body, team_ids: Sequence[int], day: dt.date) -> list[Member]:
     if not team_ids:
         raise Invalid("team", _("A visit is made by a team: name at least one member."))
+    # Council members may join an NPM group's team; the Ombudsman's and a representative's
+    # visits are made by those who hold a term in that body.
     members = {
         m.pk: m
         for m in Member.objects.filter(pk__in=team_ids).select_related("body")
-        if m.body_id == group.pk or m.body.kind == BodyKind.COUNCIL
+        if m.body_id == group.pk
+        or (m.body.kind == BodyKind.COUNCIL and group.kind == BodyKind.GROUP)
     }
     for pk in team_ids:
         member = members.get(pk)
@@ -132,8 +135,18 @@ def _team(group: Body, team_ids: Sequence[int], day: dt.date) -> list[Member]:
     return list(members.values())
 
 
+def _agencies(group: Body) -> tuple[str, ...]:
+    """Addressees a body's recommendation may have: the NPM's seven agencies, and for the
+    Ombudsman and the representatives also the other institutions their wider mandate covers."""
+    return AGENCY_CODES if group.is_npm else (*AGENCY_CODES, OTHER_AGENCY)
+
+
 def _recommendation(
-    rec: RecommendationIn, where: str, institution: Institution, sent_on: dt.date
+    rec: RecommendationIn,
+    where: str,
+    institution: Institution,
+    sent_on: dt.date,
+    agencies: tuple[str, ...] = AGENCY_CODES,
 ) -> Recommendation:
     if not rec.text.strip():
         raise Invalid(f"{where}.text", _("Write the recommendation."))
@@ -146,7 +159,7 @@ def _recommendation(
             raise Invalid(f"{where}.institution", _("Unknown institution."))
         addressee = found[0]
     agency = rec.agency or addressee.facility.kind.agency_code
-    if agency not in AGENCY_CODES:
+    if agency not in agencies:
         raise Invalid(f"{where}.agency", _("Unknown agency."))
     return Recommendation(
         institution=addressee,
@@ -172,18 +185,28 @@ def record_visit(
     findings: Sequence[FindingIn] = (),
     recommendations: Sequence[RecommendationIn] = (),
 ) -> Visit:
-    """Record a visit with its checklist, findings and recommendations, all or nothing."""
+    """Record a visit with its checklist, findings and recommendations, all or nothing.
+
+    `group_id` is the visiting body: an NPM group, the Ombudsman or a regional representative.
+    An NPM group visits institutions on the register in its region; a representative any known
+    institution of the region; the Ombudsman any known institution (their mandate is wider).
+    """
     access = scope.access_for(user)
-    group = Body.objects.filter(pk=group_id, kind=BodyKind.GROUP).select_related("region").first()
+    group = (
+        Body.objects.filter(pk=group_id)
+        .exclude(kind=BodyKind.COUNCIL)
+        .select_related("region")
+        .first()
+    )
     if group is None:
-        raise Invalid("group", _("Unknown group."))
+        raise Invalid("group", _("Unknown visiting body."))
     _may_record(access, group)
     institution = (
         Institution.objects.select_related("facility__kind").filter(pk=institution_id).first()
     )
-    if institution is None or not institution.active:
+    if institution is None or (group.is_npm and not institution.active):
         raise Invalid("institution", _("Unknown institution, or no longer on the register."))
-    if institution.facility.region_id != group.region_id:
+    if group.region_id is not None and institution.facility.region_id != group.region_id:
         raise Invalid("institution", _("The institution is outside this group's region."))
     today = _today()
     if visited_on > today:
@@ -203,7 +226,9 @@ def record_visit(
     for i, rec in enumerate(recommendations):
         if rec.finding is not None and not 0 <= rec.finding < len(findings):
             raise Invalid(f"recommendations.{i}.finding", _("No such finding on this visit."))
-        recs.append(_recommendation(rec, f"recommendations.{i}", institution, today))
+        recs.append(
+            _recommendation(rec, f"recommendations.{i}", institution, today, _agencies(group))
+        )
 
     with transaction.atomic():
         visit = Visit.objects.create(
@@ -262,7 +287,9 @@ def add_recommendation(
     access = scope.access_for(user)
     visit = _visit(access, visit_id)
     _may_record(access, visit.group)
-    made = _recommendation(rec, "recommendation", visit.institution, _today())
+    made = _recommendation(
+        rec, "recommendation", visit.institution, _today(), _agencies(visit.group)
+    )
     made.visit = visit
     if finding_id is not None:
         made.finding = visit.findings.filter(pk=finding_id).first()

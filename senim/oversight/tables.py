@@ -25,6 +25,7 @@ from senim.oversight.categories import (
 )
 from senim.oversight.checklist import Item, Result
 from senim.oversight.models import (
+    NPM_VISITING,
     OPEN_STATUSES,
     ChecklistAnswer,
     Finding,
@@ -74,8 +75,12 @@ class Matrix:
 
 
 def _recs_in(access: scope.Access, year: int) -> QuerySet[Recommendation]:
+    """The NPM groups' recommendations sent in `year` (the Ombudsman's and the representatives'
+    own are counted apart, in senim.oversight.bodies)."""
     start, end = year_range(year)
-    return scope.recommendations(access).filter(sent_on__gte=start, sent_on__lte=end)
+    return scope.recommendations(access).filter(
+        sent_on__gte=start, sent_on__lte=end, visit__group__kind__in=NPM_VISITING
+    )
 
 
 def recommendation_matrix(*, user: User, year: int) -> Matrix:
@@ -108,7 +113,9 @@ def recommendations_by_region(*, year: int) -> dict[int, Cell]:
     """
     start, end = year_range(year)
     counts = (
-        Recommendation.objects.filter(sent_on__gte=start, sent_on__lte=end)
+        Recommendation.objects.filter(
+            sent_on__gte=start, sent_on__lte=end, visit__group__kind__in=NPM_VISITING
+        )
         .values("institution__facility__region_id")
         .annotate(sent=Count("id"), implemented=Count("id", filter=Q(status=RecStatus.IMPLEMENTED)))
     )
@@ -159,7 +166,9 @@ def visits_by_category(*, user: User, year: int) -> list[Line]:
 
 def _visits_in(access: scope.Access, year: int) -> QuerySet[Visit]:
     start, end = year_range(year)
-    return scope.visits(access).filter(visited_on__gte=start, visited_on__lte=end)
+    return scope.visits(access).filter(
+        visited_on__gte=start, visited_on__lte=end, group__kind__in=NPM_VISITING
+    )
 
 
 @dataclass(frozen=True)
@@ -241,7 +250,9 @@ def annual_report(*, user: User, year: int) -> AnnualReport:
         .distinct()
         .count(),
         obstructions=Obstruction.objects.filter(
-            visit__in=scope.visits(access), occurred_at__date__gte=start, occurred_at__date__lte=end
+            visit__in=scope.visits(access).filter(group__kind__in=NPM_VISITING),
+            occurred_at__date__gte=start,
+            occurred_at__date__lte=end,
         ).count(),
         coverage=coverage_summary(coverage(user=user, as_of=min(today, end))),
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from senim.oversight import views, views_registry
+from senim.oversight import views, views_bodies, views_registry
 
 urlpatterns = [
     path("", views.home, name="npm-home"),
@@ -15,6 +15,8 @@ urlpatterns = [
     path("recommendations/", views.recommendations, name="npm-recommendations"),
     path("recommendations/<int:pk>/status/", views.recommendation_status, name="npm-rec-status"),
     path("recommendations/escalate/", views.escalate, name="npm-escalate"),
+    path("bodies/", views_bodies.page, name="npm-bodies"),
+    path("recommendations/<int:pk>/sanctions/", views_bodies.sanction_add, name="npm-sanction-add"),
     path("matrix/", views_registry.matrix, name="npm-matrix"),
     path("report/", views_registry.report, name="npm-report"),
     path("coverage/", views_registry.coverage, name="npm-coverage"),

@@ -21,9 +21,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from senim.core.demo_flag import demo_data_present
+from senim.core.models import Region
 from senim.oversight import access as scope
-from senim.oversight import documents, services, web
-from senim.oversight.categories import AGENCIES, agency_label
+from senim.oversight import bodies, documents, services, web
+from senim.oversight.categories import AGENCIES, OTHER_AGENCY, agency_label
 from senim.oversight.checklist import MEASURES, Item, Result
 from senim.oversight.errors import Invalid, OversightError
 from senim.oversight.models import (
@@ -35,6 +36,7 @@ from senim.oversight.models import (
     Obstruction,
     ObstructionKind,
     RecStatus,
+    SanctionKind,
 )
 
 ROWS = 2  # blank finding / recommendation rows on the new-visit form
@@ -52,6 +54,9 @@ def home(request: HttpRequest) -> HttpResponse:
     group = request.GET.get("group", "")
     if group.isdigit():
         visits = visits.filter(group_id=int(group))
+    body = request.GET.get("body", "")
+    if body in bodies.VISITING:
+        visits = visits.filter(group__kind=body)
     visits = visits.annotate(
         n_findings=Count("findings", distinct=True), n_recs=Count("recommendations", distinct=True)
     )
@@ -63,31 +68,47 @@ def home(request: HttpRequest) -> HttpResponse:
         "years": list(range(today.year, today.year - 6, -1)),
         "groups": scope.groups(acc),
         "group": group,
+        "body": body,
+        "bodies": bodies.body_choices(),
         "visits": visits[:300],
         "count": visits.count(),
         "open_recs": recs.filter(status__in=OPEN_STATUSES).count(),
         "overdue_recs": recs.filter(status__in=OPEN_STATUSES, due_on__lt=today).count(),
-        "my_groups": [g for g in scope.groups(acc) if acc.may_record(g)],
+        "my_groups": scope.recording_bodies(acc),
     }
     return render(request, "oversight/home.html", context)
 
 
-def _form_context(acc: scope.Access, group: Body | None, post: Any = None) -> dict[str, Any]:
+def _institutions(group: Body | None, region: Region | None) -> Any:
+    """What the body may visit: an NPM group the register of its region; a representative any
+    known institution of the region; the Ombudsman any, a region at a time (the list is long)."""
+    if group is None:
+        return []
+    qs = Institution.objects.filter(facility__region=group.region or region)
+    if group.is_npm:
+        qs = qs.filter(active=True)
+    return qs.select_related("facility__kind").order_by("facility__kind__code", "facility__name")
+
+
+def _form_context(
+    acc: scope.Access, group: Body | None, post: Any = None, region: Region | None = None
+) -> dict[str, Any]:
     """The form's choices, and what was typed when it comes back with an error."""
     today = timezone.localdate()
 
     def got(name: str) -> str:
         return str(post.get(name, "")) if post else ""
 
+    agencies: list[tuple[str, Any]] = [(a.code, a.label) for a in AGENCIES]
+    if group is not None and not group.is_npm:
+        agencies.append((OTHER_AGENCY, agency_label(OTHER_AGENCY)))
     return {
         **web.nav("new", acc),
-        "my_groups": [g for g in scope.groups(acc) if acc.may_record(g)],
+        "my_groups": scope.recording_bodies(acc),
         "group": group,
-        "institutions": Institution.objects.filter(facility__region=group.region, active=True)
-        .select_related("facility__kind")
-        .order_by("facility__kind__code", "facility__name")
-        if group
-        else [],
+        "regions": Region.objects.order_by("iso") if group and group.region is None else [],
+        "region": region,
+        "institutions": _institutions(group, region),
         "members": Member.objects.filter(body=group, term_start__lte=today, term_end__gte=today)
         if group
         else [],
@@ -102,7 +123,7 @@ def _form_context(acc: scope.Access, group: Body | None, post: Any = None) -> di
             for i in Item
         ],
         "results": Result.choices,
-        "agencies": [(a.code, a.label) for a in AGENCIES],
+        "agencies": agencies,
         "finding_rows": [
             (i, *(got(f"finding_{i}_{k}") for k in ("text", "item", "ill"))) for i in range(ROWS)
         ],
@@ -161,22 +182,28 @@ def _parse_visit(post: Any) -> dict[str, Any]:
 @login_required
 def visit_new(request: HttpRequest) -> HttpResponse:
     acc = web.access(request)
-    mine = [g for g in scope.groups(acc) if acc.may_record(g)]
+    mine = scope.recording_bodies(acc)
     if not mine:
         raise PermissionDenied(_("Only members of an NPM group record visits."))
     chosen = request.POST.get("group") or request.GET.get("group") or str(mine[0].pk)
     group = next((g for g in mine if str(g.pk) == chosen), mine[0])
+    iso = request.POST.get("region") or request.GET.get("region") or ""
+    region = None
+    if group.region is None:  # the Ombudsman picks the region of the institution first
+        region = (
+            Region.objects.filter(iso=iso[:8]).first() or Region.objects.order_by("iso").first()
+        )
     if request.method == "POST":
         try:
             visit = services.record_visit(user=web.user_of(request), **_parse_visit(request.POST))
         except OversightError as error:
             if error.status == 403:
                 raise PermissionDenied(error.message) from None
-            context = _form_context(acc, group, request.POST) | {"error": error}
+            context = _form_context(acc, group, request.POST, region) | {"error": error}
             return render(request, "oversight/visit_form.html", context, status=error.status)
         messages.success(request, _("The visit is recorded."))
         return HttpResponseRedirect(reverse("npm-visit", args=[visit.pk]))
-    return render(request, "oversight/visit_form.html", _form_context(acc, group))
+    return render(request, "oversight/visit_form.html", _form_context(acc, group, region=region))
 
 
 @login_required
@@ -191,12 +218,17 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "visit": visit,
         "answers": visit.answers.order_by("id"),
         "findings": visit.findings.order_by("id"),
-        "recs": [(r, agency_label(r.agency)) for r in visit.recommendations.order_by("id")],
+        "recs": [
+            (r, agency_label(r.agency), list(r.sanctions.all()))
+            for r in visit.recommendations.prefetch_related("sanctions").order_by("id")
+        ],
+        "sanction_kinds": SanctionKind.choices,
         "attachments": visit.attachments.defer("content").order_by("id"),
         "obstructions": visit.obstructions.order_by("occurred_at"),
         "can_edit": acc.may_record(visit.group),
         "items": Item.choices,
-        "agencies": [(a.code, a.label) for a in AGENCIES],
+        "agencies": [(a.code, a.label) for a in AGENCIES]
+        + ([] if visit.group.is_npm else [(OTHER_AGENCY, agency_label(OTHER_AGENCY))]),
         "obstruction_kinds": ObstructionKind.choices,
         "statuses": RecStatus.choices,
         "today": today,
@@ -330,6 +362,9 @@ def recommendations(request: HttpRequest) -> HttpResponse:
     agency = request.GET.get("agency", "")
     if agency:
         qs = qs.filter(agency=agency)
+    body = request.GET.get("body", "")
+    if body in bodies.VISITING:
+        qs = qs.filter(visit__group__kind=body)
     counts = dict(qs.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
     context = {
         **web.nav("recs", acc),
@@ -338,6 +373,8 @@ def recommendations(request: HttpRequest) -> HttpResponse:
         "counts": [(s, label, counts.get(s, 0)) for s, label in RecStatus.choices],
         "status": status,
         "agency": agency,
+        "body": body,
+        "bodies": bodies.body_choices(),
         "statuses": RecStatus.choices,
         "agencies": [(a.code, a.label) for a in AGENCIES],
         "today": today,

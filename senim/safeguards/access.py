@@ -20,6 +20,10 @@ COMPLAINT_WRITE = frozenset({Role.PROSECUTOR, Role.NPM_MONITOR, Role.ADMINISTRAT
 COMPLAINT_READ = COMPLAINT_WRITE | {Role.NATIONAL_ANALYST, Role.REGIONAL_ANALYST}
 CASE_WRITE = frozenset({Role.PROSECUTOR, Role.ADMINISTRATOR})
 CASE_READ = COMPLAINT_READ
+# Compensation decisions and book entries come from the prosecutor's legal statistics and the
+# fund's decisions: entered by prosecutors, read by those who read the cases.
+REDRESS_WRITE = CASE_WRITE
+REDRESS_READ = CASE_READ
 TERMINAL_ADMIN = frozenset({Role.ADMINISTRATOR})
 TERMINAL_READ = COMPLAINT_READ | {Role.DUTY_OFFICER}
 # An outage seen on the spot (a visit, the facility's own staff) and the repair are reported by

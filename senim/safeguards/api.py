@@ -413,3 +413,7 @@ def verify_ledger(request: HttpRequest) -> Any:
         "head": f"{result.head[0]}:{result.head[1]}",
         "problems": result.problems,
     }
+
+
+# Compensation and book-of-records endpoints live in their own module and register on this router.
+from senim.safeguards import api_redress  # noqa: E402, F401

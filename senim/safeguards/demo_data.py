@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from senim.core.iin import check_digit, iin_hash
 from senim.core.models import District, Facility, FacilityKind, Person, Region
-from senim.safeguards import demo_history
+from senim.safeguards import demo_history, demo_redress
 from senim.safeguards.models import (
     Art146Case,
     BodycamEvent,
@@ -296,6 +296,7 @@ def build(*, seed: int, years: list[int]) -> dict[str, int]:
         people = People(rng_for(seed, "people"))
         counts = {"custody_records": custody(seed, years, places, people, now)}
         counts |= demo_history.build(seed=seed, years=years, places=places, people=people, now=now)
+        counts |= demo_redress.build(seed=seed)
     return counts
 
 
@@ -311,6 +312,7 @@ def delete() -> None:
         )
     with transaction.atomic():
         LedgerEntry.objects.filter(demo=True).delete()
+        demo_redress.delete()
         RetrievalRequest.objects.filter(source_system=DEMO).delete()
         BodycamEvent.objects.filter(camera__code__startswith=PREFIX).delete()
         Recording.objects.filter(camera__code__startswith=PREFIX).delete()

@@ -423,6 +423,8 @@ def _outages_2025(
                             started_at=start,
                             detected_at=start + dt.timedelta(minutes=35),
                             ended_at=end,
+                            # The seed's by-region failures are what representatives found.
+                            found_by="representative",
                         )
                     )
     return out

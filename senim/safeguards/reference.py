@@ -59,6 +59,26 @@ TERMINAL_FAILURES_2025 = {
     },
     "payphone": {"KZ-35": 8, "KZ-43": 2, "KZ-27": 2},
 }
+# §5, line 1584: visits of the Ombudsman, the representatives and the NPM found terminals out
+# of order: "100-ден астам терминалдың (2025 жылғы қарашадағы жағдай бойынша 143)" — 143 by
+# November 2025 (counted here: devices with an outage found on a visit that began before 1 Dec).
+TERMINALS_FOUND_ON_VISITS_2025 = 143
+
+# §4, line 922: the Ministry of Finance paid compensation to torture victims: "2025 жылы ... 15
+# жәбірленушіге 1 541 850 теңге ... (2024 жылы - 24 жәбірленушіге 2 856 510 теңге, 2023 жылы -
+# 22 жәбірленушіге 2 265 060 теңге)"; one decision per victim.
+COMPENSATION = {
+    2023: (22, Decimal("2265060")),
+    2024: (24, Decimal("2856510")),
+    2025: (15, Decimal("1541850")),
+}
+# §5, line 1178: reports of torture entered in the book of information records (КУИ):
+# "2024 жылы ... 163 хабарлама енгізілсе, 2025 жылы олардың саны 223 құрады (36,8%-ға өсті)".
+BOOK_ENTRIES = {2024: 163, 2025: 223}
+# §5, line 1182: "шағымдардың басым бөлігін Омбудсменнің өңірлердегі өкілдері қараған
+# (126, 52,5%)" — of the 240 complaints of 2025.
+HANDLED_BY_REPRESENTATIVES_2025 = 126
+
 # §4: 608 electronic complaint terminals in the 78 institutions of the penitentiary system.
 PENITENTIARY_INSTITUTIONS = 78
 COMPLAINT_TERMINALS = 608

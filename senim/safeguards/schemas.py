@@ -152,6 +152,7 @@ class ComplaintIn(Schema):
     complainant_contact: str = Field("", max_length=200)
     summary: str = Field("", max_length=4000)
     handler_ids: list[int] = Field(default_factory=list, max_length=20)
+    handled_by: str = Field("", max_length=16, description="central | representative | empty")
 
 
 class ComplaintStepIn(Schema):

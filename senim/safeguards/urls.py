@@ -1,6 +1,6 @@
 from django.urls import path
 
-from senim.safeguards import views, views_forms
+from senim.safeguards import views, views_forms, views_redress
 
 urlpatterns = [
     path("", views.custody_board, name="safeguards-custody"),
@@ -13,4 +13,8 @@ urlpatterns = [
     path("terminals/", views.terminals_page, name="safeguards-terminals"),
     path("terminals/report/", views_forms.terminal_report, name="safeguards-terminal-report"),
     path("ledger/", views.ledger_page, name="safeguards-ledger"),
+    path("redress/", views_redress.redress_page, name="safeguards-redress"),
+    path("redress/<int:pk>/", views_redress.compensation_detail, name="safeguards-compensation"),
+    path("redress/new/", views_redress.compensation_new, name="safeguards-compensation-new"),
+    path("redress/book/new/", views_redress.book_entry_new, name="safeguards-book-new"),
 ]

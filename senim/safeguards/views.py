@@ -218,7 +218,15 @@ def terminals_page(request: HttpRequest) -> HttpResponse:
     def build(user: User) -> dict[str, Any]:
         year = _year(request, 2025)
         lines = terminals.failures(user=user, year=year)
-        keys = ("terminals", "payphones", "failed_terminals", "failed_payphones", "down_now")
+        keys = (
+            "terminals",
+            "payphones",
+            "failed_terminals",
+            "failed_payphones",
+            "found_terminals",
+            "found_payphones",
+            "down_now",
+        )
         totals = {k: sum(getattr(line, k) for line in lines) for k in keys}
         if year == 2025:
             totals["published_terminals"] = sum(line.published_terminals or 0 for line in lines)
@@ -228,6 +236,8 @@ def terminals_page(request: HttpRequest) -> HttpResponse:
             "year": year,
             "years": _years(2025),
             "lines": lines,
+            "found_on_visits": terminals.found_on_visits(user=user, year=year),
+            "published_found": reference.TERMINALS_FOUND_ON_VISITS_2025 if year == 2025 else None,
             "totals": totals,
             "down": list(down[:50]),
             "notice": _terminal_notice(user, _id(request, "reported")),

@@ -40,6 +40,7 @@ from senim.safeguards.models import (
     CaseEventKind,
     CaseStage,
     ComplaintChannel,
+    ComplaintHandler,
     ComplaintStage,
     Terminal,
 )
@@ -201,6 +202,12 @@ def _complaint_fields(user: User) -> list[Field]:
         Field("complainant_name", gettext_lazy("Complainant's name"), max_length=200),
         Field("complainant_contact", gettext_lazy("Complainant's contact"), max_length=200),
         Field("summary", gettext_lazy("Summary"), "textarea", max_length=4000, wide=True),
+        Field(
+            "handled_by",
+            gettext_lazy("Considered by"),
+            "select",
+            choices=_choices([c for c in ComplaintHandler.choices if c[0]]),
+        ),
     ]
 
 

@@ -156,5 +156,6 @@ def test_reference_data_is_loaded_after_migrate() -> None:
         "social_protection",
         "defence",
         "national_security",
+        "other",  # places outside the NPM register that the Ombudsman's representatives visit
     }
     assert Article.objects.get(code="UK-146").title_ru == "Пытки"

@@ -20,6 +20,15 @@ class ComplaintChannel(models.TextChoices):
     OMBUDSMAN = "ombudsman", _("Ombudsman")
 
 
+class ComplaintHandler(models.TextChoices):
+    """Who in the Ombudsman's institution considered the complaint (seed 004 §5: most, 126 of
+    240 in 2025, by the regional representatives)."""
+
+    UNKNOWN = "", _("not recorded")
+    CENTRAL = "central", _("the Ombudsman's central office")
+    REPRESENTATIVE = "representative", _("a regional representative")
+
+
 class ComplaintStage(models.TextChoices):
     PRE_TRIAL = "pre_trial", _("pre-trial investigation")
     PENITENTIARY = "penitentiary", _("serving a sentence")
@@ -79,6 +88,9 @@ class Complaint(models.Model):
     outcome_at = models.DateTimeField(null=True, blank=True)
     case = models.ForeignKey(
         "Art146Case", models.SET_NULL, null=True, blank=True, related_name="complaints"
+    )
+    handled_by = models.CharField(
+        _("considered by"), max_length=16, choices=ComplaintHandler.choices, blank=True
     )
     handlers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="safeguards_complaints"

@@ -37,6 +37,16 @@ class Terminal(models.Model):
         return self.serial
 
 
+class VisitingBody(models.TextChoices):
+    """Whose monitoring visit found a device out of order (blank: the heartbeat watch or the
+    facility's own report). Seed 004 §5: visits found 143 terminals out of order by November."""
+
+    NONE = "", _("heartbeat or report")
+    NPM = "npm", _("an NPM group's visit")
+    OMBUDSMAN = "ombudsman", _("the Ombudsman's visit")
+    REPRESENTATIVE = "representative", _("a regional representative's visit")
+
+
 class TerminalOutage(models.Model):
     """A period without heartbeats: from the last one heard until the next one."""
 
@@ -45,6 +55,9 @@ class TerminalOutage(models.Model):
     started_at = models.DateTimeField(_("silent since"))
     detected_at = models.DateTimeField(_("detected"))
     ended_at = models.DateTimeField(_("back in order"), null=True, blank=True)
+    found_by = models.CharField(
+        _("found by"), max_length=16, choices=VisitingBody.choices, blank=True, default=""
+    )
 
     class Meta:
         ordering = ["-started_at"]

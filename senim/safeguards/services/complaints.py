@@ -22,6 +22,7 @@ from senim.safeguards.errors import Conflict, Forbidden, Invalid, NotFound
 from senim.safeguards.models import (
     Complaint,
     ComplaintChannel,
+    ComplaintHandler,
     ComplaintOutcome,
     ComplaintStage,
     ConvictPopulation,
@@ -54,6 +55,7 @@ class ComplaintInput:
     complainant_contact: str = ""
     summary: str = ""
     handler_ids: list[int] = field(default_factory=list)
+    handled_by: str = ""  # who in the Ombudsman's institution considers it (ComplaintHandler)
 
 
 def complaints(*, user: User) -> QuerySet[Complaint]:
@@ -131,6 +133,8 @@ def create(
                 _("must be one of: %(allowed)s") % {"allowed": ", ".join(ComplaintStage.values)},
             )
         )
+    if data.handled_by not in ComplaintHandler.values:
+        problems.append(("handled_by", _("Choose one of the offered values.")))
     if received is not None and received > now + rules.FUTURE_SKEW:
         problems.append(
             ("received_at", _("%(time)s is in the future") % {"time": rules.local(received)})
@@ -183,6 +187,7 @@ def create(
             complainant_name=data.complainant_name.strip(),
             complainant_contact=data.complainant_contact.strip(),
             summary=data.summary.strip(),
+            handled_by=data.handled_by,
             repeat_of=find_repeat(
                 complainant_id=getattr(person, "pk", None),
                 facility_id=getattr(facility, "pk", None),

@@ -23,7 +23,7 @@ from senim.core.scope import allowed_region_ids
 from senim.safeguards import conf, rules
 from senim.safeguards.access import TERMINAL_ADMIN, TERMINAL_READ, TERMINAL_REPORT
 from senim.safeguards.errors import Conflict, Invalid, NotFound
-from senim.safeguards.models import Terminal, TerminalKind, TerminalOutage
+from senim.safeguards.models import Terminal, TerminalKind, TerminalOutage, VisitingBody
 from senim.safeguards.reference import TERMINAL_FAILURES_2025
 from senim.safeguards.services.common import (
     aware,
@@ -257,6 +257,10 @@ class FailureLine:
     down_now: int
     published_terminals: int | None
     published_payphones: int | None
+    # Devices found out of order on a representative's visit: what the seed's by-region
+    # figures count ("өкілдер жіберген ұсынымдардың қорытындысы бойынша", §5).
+    found_terminals: int = 0
+    found_payphones: int = 0
 
 
 def failures(*, user: User, year: int) -> list[FailureLine]:
@@ -287,6 +291,17 @@ def failures(*, user: User, year: int) -> list[FailureLine]:
         .values_list("region_id", "terminal__kind")
         .annotate(n=Count("terminal_id", distinct=True))
     }
+    found = {
+        (r, k): n
+        for r, k, n in TerminalOutage.objects.filter(
+            terminal__in=mine,
+            started_at__gte=start,
+            started_at__lt=end,
+            found_by=VisitingBody.REPRESENTATIVE,
+        )
+        .values_list("region_id", "terminal__kind")
+        .annotate(n=Count("terminal_id", distinct=True))
+    }
     down = dict(
         open_outages().filter(terminal__in=mine).values_list("region_id").annotate(n=Count("id"))
     )
@@ -307,6 +322,30 @@ def failures(*, user: User, year: int) -> list[FailureLine]:
                 published_payphones=None
                 if published is None
                 else published["payphone"].get(region.iso, 0),
+                found_terminals=found.get((region.pk, TerminalKind.COMPLAINT_TERMINAL), 0),
+                found_payphones=found.get((region.pk, TerminalKind.PAYPHONE), 0),
             )
         )
     return lines
+
+
+def found_on_visits(*, user: User, year: int, before_month: int = 12) -> int:
+    """Complaint terminals found out of order on a monitoring visit (the Ombudsman's, a
+    representative's or an NPM group's) in an outage that began in `year` before the first day
+    of `before_month`: seed 004 §5 counts 143 by November 2025."""
+    require(user, TERMINAL_READ, _("Your role does not give access to the terminals."))
+    zone = timezone.get_default_timezone()
+    start = dt.datetime(year, 1, 1, tzinfo=zone)
+    end = dt.datetime(year, before_month, 1, tzinfo=zone)
+    return (
+        TerminalOutage.objects.filter(
+            terminal__in=inventory(user=user),
+            terminal__kind=TerminalKind.COMPLAINT_TERMINAL,
+            started_at__gte=start,
+            started_at__lt=end,
+        )
+        .exclude(found_by="")
+        .values("terminal_id")
+        .distinct()
+        .count()
+    )
