@@ -63,6 +63,31 @@ def results_load(
         return _write(schema, parsed)
 
 
+def result_enter(
+    *, user: User, kind: str, values: dict[str, str], source_system: str
+) -> LoadResult:
+    """One record typed into the form: the same checks and key as a file's row; an error names
+    its field (row 0)."""
+    schema = schema_for(kind)
+    if not can(user, Perm.RESULTS_LOAD):
+        raise Forbidden("", _("Your role may not load results."))
+    source_system = source_system.strip()
+    if not source_system or len(source_system) > SOURCE_MAX:
+        raise Invalid("source_system", _("Name the source system (at most 40 characters)."))
+    regions = allowed_region_ids(user)
+    if schema.national and regions is not None:
+        raise Forbidden("kind", _("Reports for the whole country are loaded at national level."))
+    row = {c: str(values.get(c, "")).strip()[:400] for c in schema.all_columns}
+    try:
+        parsed = _parse(schema, [(0, row)], source_system, regions)
+    except FileRejected as error:
+        first = error.errors[0]
+        more = [(e.field, e.message) for e in error.errors[1:]]
+        raise Invalid(first.field, first.message, more=more) from None
+    with transaction.atomic():
+        return _write(schema, parsed)
+
+
 def _check_header(schema: Schema, header: list[str]) -> None:
     errors = [
         RowError(1, c, _("The column is missing.")) for c in schema.columns if c not in header

@@ -21,9 +21,10 @@ from senim.core.demo_flag import demo_data_present
 from senim.core.models import Region, User
 from senim.core.permissions import Perm, can
 from senim.core.scope import allowed_region_ids
+from senim.results import models as m
 from senim.results import selectors, services
 from senim.results.errors import FileRejected, Forbidden, Invalid, NotFound, ResultsError
-from senim.results.ingest import SCHEMAS
+from senim.results.ingest import COLUMN_LABELS, INPUTS, SCHEMAS
 
 Build = Callable[[User], dict[str, Any]]
 PAGE_SIZE = 50
@@ -97,11 +98,54 @@ def summary_page(request: HttpRequest) -> HttpResponse:
     return _page(request, "results/summary.html", build, "summary")
 
 
+def _entry_fields(user: User, kind: str, posted: dict[str, str]) -> list[dict[str, Any]]:
+    """The record form's fields: the kind's file columns, labelled, with their choices."""
+    choices: dict[str, list[tuple[str, str]]] = {
+        "region": [(r.iso, r.name) for r in _visible_regions(user)],
+        "drug_kinds": [(k.code, k.name) for k in m.DrugKind.objects.all()],
+        "weapon_kinds": [(k.code, k.name) for k in m.WeaponKind.objects.all()],
+        "livestock_kinds": [(k.code, k.name) for k in m.LivestockKind.objects.all()],
+        "operators": [(o.code, o.name) for o in m.TelecomOperator.objects.all()],
+    }
+    schema = SCHEMAS[kind]
+    return [
+        {
+            "name": column,
+            "label": COLUMN_LABELS.get(column, column),
+            "input": INPUTS.get(column, "text"),
+            "choices": choices.get(INPUTS.get(column, ""), []),
+            "required": column in schema.columns,
+            "value": posted.get(column, ""),
+        }
+        for column in schema.all_columns
+    ]
+
+
+def _enter(request: HttpRequest, user: User, kind: str) -> dict[str, Any]:
+    values = {k: str(request.POST.get(k, "")) for k in request.POST if k != "csrfmiddlewaretoken"}
+    try:
+        result = services.result_enter(
+            user=user,
+            kind=kind,
+            values=values,
+            source_system=request.POST.get("source_system", ""),
+        )
+    except ResultsError as error:
+        return {"error": error, "status": error.status, "posted": values}
+    message = _("Saved.") if result.created or result.updated else _("Already recorded as is.")
+    return {"message": message}
+
+
 @login_required
 def list_page(request: HttpRequest, kind: str) -> HttpResponse:
     def build(user: User) -> dict[str, Any]:
         if kind not in SCHEMAS:
             raise NotFound("kind", _("No such list."))
+        context: dict[str, Any] = {}
+        if request.method == "POST":
+            if not can(user, Perm.RESULTS_LOAD):
+                raise Forbidden("", _("Your role may not load results."))
+            context = _enter(request, user, kind)
         q = request.GET.get("q", "").strip()[:100]
         raw_year = request.GET.get("year", "")
         year = year_param(raw_year, 0) if raw_year else None
@@ -110,7 +154,10 @@ def list_page(request: HttpRequest, kind: str) -> HttpResponse:
         page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
         filters = {"q": q, "year": raw_year, "region": region.iso if region else ""}
         query = "&".join(f"{k}={v}" for k, v in filters.items() if v)
-        return {
+        posted = context.pop("posted", {})
+        return context | {
+            "fields": _entry_fields(user, kind, posted) if can(user, Perm.RESULTS_LOAD) else [],
+            "source_system": posted.get("source_system", ""),
             "kind": kind,
             "label": SCHEMAS[kind].label,
             "page": page,

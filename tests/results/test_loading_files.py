@@ -171,3 +171,32 @@ def test_the_command_loads_a_file_and_refuses_a_bad_one(tmp_path, db) -> None:
     bad.write_text("source_number,dismantled_on,region,synthetic\nL-2,2025-02-01,KZ-75,maybe\n")
     with pytest.raises(CommandError):
         call_command("load_results", "drug_labs", str(bad), "--source", "dn", stderr=io.StringIO())
+
+
+def test_the_record_form_takes_one_record_with_the_files_checks(users, client_for) -> None:
+    url = reverse("results-list", args=["drug_seizures"])
+    form = {
+        "source_system": "dn",
+        "source_number": "F-1",
+        "seized_on": "2025-04-01",
+        "region": "KZ-75",
+        "drug_kind": "heroin",
+        "weight_kg": "-0.5",
+    }
+    analyst = client_for(users["almaty"])
+    refused = analyst.post(url, form)
+    assert refused.status_code == 422
+    assert refused.context["error"].field == "weight_kg"
+    assert b"The weight must be greater than zero." in refused.content
+    assert not DrugSeizure.objects.exists()
+    unknown = analyst.post(url, form | {"weight_kg": "1", "drug_kind": "spice"})
+    assert unknown.status_code == 422 and unknown.context["error"].field == "drug_kind"
+    elsewhere = analyst.post(url, form | {"weight_kg": "1", "region": "KZ-71"})
+    assert elsewhere.status_code == 422 and elsewhere.context["error"].field == "region"
+    saved = analyst.post(url, form | {"weight_kg": "0.75"})
+    assert saved.status_code == 200 and b"Saved." in saved.content
+    assert DrugSeizure.objects.get(external_id="F-1").weight_kg == Decimal("0.750")
+    again = analyst.post(url, form | {"weight_kg": "0.75"})
+    assert b"Already recorded as is." in again.content
+    assert client_for(users["commander"]).post(url, form).status_code == 403
+    assert DrugSeizure.objects.count() == 1
