@@ -116,6 +116,7 @@ class Figure:
     previous: Decimal | int
     unit: str | Promise = ""
     national: bool = False  # reported for the whole country, whatever the scope
+    decimals: int = 0  # tonnes are shown to the kilogram
     breakdown: list[tuple[str, Decimal | int]] = field(default_factory=list)
 
     @property
@@ -191,7 +192,13 @@ def year_figures(*, user: User, year: int, region: Region | None = None) -> list
         return [(names[c], values[c]) for c in names if c in values]
 
     return [
-        fig("drugs_t", _("Drugs seized"), _("t"), breakdown=breakdown("drugs_by_kind", drugs)),
+        fig(
+            "drugs_t",
+            _("Drugs seized"),
+            _("t"),
+            decimals=3,
+            breakdown=breakdown("drugs_by_kind", drugs),
+        ),
         fig("labs", _("Drug laboratories dismantled")),
         fig("labs_synthetic", _("of them producing synthetic drugs")),
         fig("weapons", _("Weapons seized"), breakdown=breakdown("weapons_by_kind", weapons)),
