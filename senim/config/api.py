@@ -127,6 +127,7 @@ def _add_routers() -> None:
     api.add_router("/ops/", "senim.ops.api.router")
     api.add_router("/safeguards/", "senim.safeguards.api.router")
     api.add_router("/trust/", "senim.trust.api.router")
+    api.add_router("/results/", "senim.results.api.router")
     api.add_router("/open/", "senim.portal.api.router")  # public: the router has auth=None
 
 

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "senim.safeguards",  # after oversight: its demo uses the NPM register's facilities
     "senim.trust",
     "senim.integrity",  # after safeguards: it links ill-treatment complaints
+    "senim.results",  # national thematic results; its demo adds organised-crime offences
     "senim.portal",  # last: its demo step publishes what every other app built
 ]
 

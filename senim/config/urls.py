@@ -23,6 +23,7 @@ urlpatterns = [
     path("safeguards/", include("senim.safeguards.urls")),
     path("oversight/", include("senim.oversight.urls")),
     path("trust/", include("senim.trust.urls")),
+    path("results/", include("senim.results.urls")),
     path("open/", include("senim.portal.urls")),
     path("users/", views_users.user_list, name="users"),
     path("users/new/", views_users.user_new, name="users-new"),

@@ -39,19 +39,26 @@ class Perm:
     # superuser's (seed 004 §7; issue 14: "never shown outside the psychologist role").
     WELFARE = "integrity.welfare"
     SIGN_IN_LOCKS = "core.sign_in_locks"  # see and lift the locks after failed sign-ins
+    RESULTS = "results.view"  # national thematic results: seizures, blocked calls, road deaths
+    RESULTS_LOAD = "results.load"  # load files of results (the analyst's upload form)
 
 
 _EVERYONE = {Perm.INDICATORS, Perm.ANALYSIS, Perm.SAFEGUARDS}
 PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.NATIONAL_ANALYST: frozenset(_EVERYONE | {Perm.REGISTER, Perm.QUEUE, Perm.TRUST}),
-    Role.REGIONAL_ANALYST: frozenset(_EVERYONE | {Perm.REGISTER, Perm.QUEUE, Perm.TRUST}),
+    Role.NATIONAL_ANALYST: frozenset(
+        _EVERYONE | {Perm.REGISTER, Perm.QUEUE, Perm.TRUST, Perm.RESULTS, Perm.RESULTS_LOAD}
+    ),
+    Role.REGIONAL_ANALYST: frozenset(
+        _EVERYONE | {Perm.REGISTER, Perm.QUEUE, Perm.TRUST, Perm.RESULTS, Perm.RESULTS_LOAD}
+    ),
     Role.DISTRICT_INSPECTOR: frozenset(_EVERYONE | {Perm.REGISTER, Perm.PERSONS, Perm.PREVENTION}),
     Role.DUTY_OFFICER: frozenset(
         _EVERYONE | {Perm.REGISTER, Perm.PERSONS, Perm.QUEUE, Perm.DISPATCH, Perm.INTAKE}
     ),
     Role.PROSECUTOR: frozenset(_EVERYONE | {Perm.REGISTER, Perm.PERSONS}),
     Role.NPM_MONITOR: frozenset(_EVERYONE | {Perm.OVERSIGHT}),
-    Role.SUPERVISOR: frozenset(_EVERYONE | {Perm.STAFF, Perm.EARLY_WARNING}),
+    # Unit commanders are the leadership of their region: they see its results, not load them.
+    Role.SUPERVISOR: frozenset(_EVERYONE | {Perm.STAFF, Perm.EARLY_WARNING, Perm.RESULTS}),
     Role.INTERNAL_SECURITY: frozenset(
         _EVERYONE
         | {Perm.REGISTER, Perm.OFFICER_COMPLAINTS, Perm.DISCIPLINE, Perm.STAFF, Perm.EARLY_WARNING}
@@ -75,6 +82,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.STAFF,
             Perm.EARLY_WARNING,
             Perm.SIGN_IN_LOCKS,
+            Perm.RESULTS,
+            Perm.RESULTS_LOAD,
         }
     ),
 }
@@ -128,6 +137,7 @@ MENU = (
     MenuItem(Perm.PREVENTION, "prevention-home", _("Prevention"), ("prevention-",)),
     MenuItem(Perm.INDICATORS, "indicators", _("Crime indicators"), ("indicators",)),
     MenuItem(Perm.ANALYSIS, "analysis-hotspots", _("Analytics centre"), ("analysis-",)),
+    MenuItem(Perm.RESULTS, "results-summary", _("Thematic results"), ("results-",)),
     MenuItem(Perm.SAFEGUARDS, "safeguards-custody", _("Safeguards"), ("safeguards-",)),
     MenuItem(Perm.TRUST, "trust-index", _("Public trust"), ("trust-",)),
     MenuItem(Perm.OVERSIGHT, "npm-home", _("NPM oversight"), ("npm-",)),

@@ -33,6 +33,11 @@ WEIGHTS = {
     "UK-146": 0.05,
     "UK-200": 0.8,
     "UK-205": 0.4,
+    # Organised crime: none drawn here; senim.results' demo adds seed 003's 78 cases (line 11).
+    "UK-262": 0.0,
+    "UK-263": 0.0,
+    "UK-264": 0.0,
+    "UK-265": 0.0,
     "UK-287": 1.2,
     "UK-296": 2.5,
     "UK-297": 2.5,
