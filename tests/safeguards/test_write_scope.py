@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from senim.core.models import User
-from senim.safeguards.errors import Conflict, Forbidden
+from senim.safeguards.errors import Conflict, Forbidden, NotFound
 from senim.safeguards.models import Complaint
 from senim.safeguards.services import complaints
 
@@ -70,3 +70,22 @@ def test_a_complaint_about_a_facility_of_another_region_is_refused(
         )
     assert refused.value.field == "region"
     assert not Complaint.objects.exists()
+
+
+def test_a_step_on_another_regions_complaint_is_the_same_404_as_on_none(
+    users: dict[str, User], places: Any, territory: Any
+) -> None:
+    theirs, _created = complaints.create(user=users["prosecutor_a"], data=_data(places))
+    other = User.objects.create(
+        username="prosecutor-b", role="prosecutor", region=territory.region_b
+    )
+    answers = []
+    for pk in (theirs.pk, theirs.pk + 1000):
+        with pytest.raises(NotFound) as refused:
+            complaints.record_step(
+                user=other, pk=pk, step="forensic", at=timezone.now() - dt.timedelta(hours=1)
+            )
+        answers.append((refused.value.status, refused.value.field, refused.value.message))
+    assert answers[0] == answers[1]
+    theirs.refresh_from_db()
+    assert theirs.forensic_ordered_at is None
