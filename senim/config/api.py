@@ -61,9 +61,15 @@ api = NinjaAPI(
 )
 
 
+# pydantic's error types for a number outside its bounds.
+BOUND_ERRORS = {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}
+
+
 @api.exception_handler(ValidationError)
 def field_errors(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    """Validation errors as {"errors": [{"field": "a.b", "message": "..."}]}."""
+    """Validation errors as {"errors": [{"field": "a.b", "message": "..."}]}: 422, or 404 when
+    only path numbers outside their bounds are at fault (an id past senim.core.bounds names
+    nothing, like any id nothing has); a path value of the wrong type stays a 422."""
     errors = [
         {
             "field": ".".join(
@@ -73,7 +79,11 @@ def field_errors(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         }
         for e in exc.errors
     ]
-    return api.create_response(request, {"errors": errors}, status=422)
+    out_of_bounds = all(
+        tuple(e.get("loc", ()))[:1] == ("path",) and e.get("type") in BOUND_ERRORS
+        for e in exc.errors
+    )
+    return api.create_response(request, {"errors": errors}, status=404 if out_of_bounds else 422)
 
 
 @api.exception_handler(AuthenticationError)

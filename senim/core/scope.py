@@ -84,3 +84,39 @@ def require_district(user: User, district_id: int, region_id: int) -> None:
     require_region(user, region_id)
     if scope_level(user) in {"district", "sector"} and user.district_id != district_id:
         raise PermissionDenied(_("This district is outside your scope."))
+
+
+def point_outside_scope(user: User, lat: float | None, lon: float | None) -> str | None:
+    """The level ("region", "district", "sector") at which a point lies outside the user's
+    territory, or None when it lies inside or cannot be placed. A write is judged by its stated
+    codes and by its coordinates alike, so a record cannot be filed under one's own codes with a
+    point in another region. A point no polygon holds is left to the meaning checks (it is
+    refused there as outside Kazakhstan), not called someone else's."""
+    level = scope_level(user)
+    if level == "national" or lat is None or lon is None:
+        return None
+    if level == "none":
+        return "region"
+    import math
+
+    import numpy as np
+
+    from senim.core.geo import locator
+
+    if not (math.isfinite(lat) and math.isfinite(lon)):
+        return None
+    where = locator().locate(np.array([lat]), np.array([lon]))
+    found = {
+        "region": int(where.region_ids[0]),
+        "district": int(where.district_ids[0]),
+        "sector": int(where.sector_ids[0]),
+    }
+    if not found["region"]:
+        return None
+    for name in ("region", "district", "sector"):
+        mine = getattr(user, f"{name}_id")
+        if mine and found[name] and found[name] != mine:
+            return name
+        if name == level:
+            break
+    return None

@@ -15,6 +15,7 @@ from ninja import Field as NField
 from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict
 
+from senim.core.bounds import Id, Latitude, Longitude
 from senim.core.errors import UseCaseError
 from senim.core.models import User
 from senim.core.permissions import Perm, can
@@ -48,8 +49,8 @@ class CallIn(Schema):
     received_at: str | None = NField(
         None, description="ISO 8601; without an offset Almaty time; default now."
     )
-    lat: float | None = None
-    lon: float | None = None
+    lat: Latitude | None = None
+    lon: Longitude | None = None
     region: str | None = NField(None, description="Region ISO code, when there are no coordinates.")
     district: str | None = NField(
         None, description="District code; wins over the coordinates' nearest district."
@@ -253,13 +254,13 @@ class StepIn(Schema):
         description="grade, hold, dispatch, en_route, on_scene, recall, close, cancel, transfer, duplicate or note."
     )
     grade: str | None = None
-    unit: int | None = NField(None, description="The unit's id (dispatch).")
+    unit: Id | None = NField(None, description="The unit's id (dispatch).")
     reason_code: str | None = None
     reason: str | None = None
     outcome: str | None = None
     district: str | None = None
     service: str | None = None
-    duplicate_of: int | None = None
+    duplicate_of: Id | None = None
     text: str | None = None
 
 
@@ -305,7 +306,7 @@ STEPS = {
     response={200: CallOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Take one step of a call's lifecycle",
 )
-def call_step(request: HttpRequest, call_id: int, payload: StepIn) -> Any:
+def call_step(request: HttpRequest, call_id: Id, payload: StepIn) -> Any:
     """A step the state machine forbids, an unknown grade or a unit of another district is a 422
     and changes nothing."""
     step = STEPS.get(payload.action)
@@ -337,7 +338,7 @@ def call_step(request: HttpRequest, call_id: int, payload: StepIn) -> Any:
     response={204: None, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     summary="Acknowledge a queue alert",
 )
-def acknowledge_alert(request: HttpRequest, alert_id: int) -> Any:
+def acknowledge_alert(request: HttpRequest, alert_id: Id) -> Any:
     user = _user(request)
     if not can(user, Perm.DISPATCH):
         return Status(403, errors(_("Your role may watch the queue but not work the calls.")))

@@ -32,7 +32,7 @@ from senim.core.errors import Invalid
 from senim.core.geo import locator, place_key
 from senim.core.iin import iin_hash, is_valid_iin
 from senim.core.models import District, Person, Region, User
-from senim.core.scope import scope_level
+from senim.core.scope import point_outside_scope, scope_level
 from senim.core.text import clean_text
 from senim.prevention.selectors import dv_warnings
 from senim.register import events
@@ -176,6 +176,10 @@ def _check_scope(user: User, values: dict[str, Any]) -> None:
     if level == "national":
         return
     if level == "none" or values.get(f"{level}_id") != getattr(user, f"{level}_id"):
+        raise PermissionError(_("the call is outside your territory"))
+    # The stated district wins over the point when storing, but not when judging scope: a call
+    # under one's own code with a point in another district is not one's own to send.
+    if point_outside_scope(user, values.get("lat"), values.get("lon")):
         raise PermissionError(_("the call is outside your territory"))
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 
+from senim.core.bounds import Id, Offset, Year
 from senim.core.demo_flag import demo_data_present
 from senim.core.models import User
 from senim.oversight import access as scope
@@ -52,11 +53,6 @@ ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 413: ErrorOut, 422: Error
 
 def _user(request: HttpRequest) -> User:
     return request.auth  # type: ignore[attr-defined,no-any-return]
-
-
-# Bounds of paging and ids: past them a request is a 422, never an overflow in the database.
-MAX_OFFSET = 10**9
-MAX_ID = 2**62
 
 
 def _run(call: Callable[[], Any], status: int = 200) -> Any:
@@ -97,7 +93,7 @@ def list_institutions(
     agency: str = "",
     region: str = "",
     limit: int = Query(100, ge=1, le=500),
-    offset: int = Query(0, ge=0, le=MAX_OFFSET),
+    offset: Offset = 0,
 ) -> Any:
     def read() -> dict[str, Any]:
         qs = scope.institutions(scope.access_for(_user(request))).order_by("code")
@@ -150,10 +146,10 @@ def import_institutions(request: HttpRequest, file: UploadedFile = File(...)) ->
 @router.get("/visits", response={200: VisitPage, **ERRORS}, summary="Visits of your groups")
 def list_visits(
     request: HttpRequest,
-    year: int | None = Query(None, ge=2000, le=2100),
-    group: int | None = Query(None, ge=1, le=MAX_ID),
+    year: Year | None = None,
+    group: Id | None = None,
     limit: int = Query(100, ge=1, le=500),
-    offset: int = Query(0, ge=0, le=MAX_OFFSET),
+    offset: Offset = 0,
 ) -> Any:
     def read() -> dict[str, Any]:
         qs = scope.visits(scope.access_for(_user(request)))
@@ -169,7 +165,7 @@ def list_visits(
 @router.get(
     "/visits/{visit_id}", response={200: VisitDetailOut, **ERRORS}, summary="One visit in full"
 )
-def get_visit(request: HttpRequest, visit_id: int) -> Any:
+def get_visit(request: HttpRequest, visit_id: Id) -> Any:
     def read() -> dict[str, Any]:
         visit = scope.visits(scope.access_for(_user(request))).filter(pk=visit_id).first()
         if visit is None:
@@ -214,7 +210,7 @@ def create_visit(request: HttpRequest, payload: VisitIn) -> Any:
     response={201: RecommendationOut, **ERRORS},
     summary="Add a recommendation",
 )
-def add_recommendation(request: HttpRequest, visit_id: int, payload: RecommendationIn) -> Any:
+def add_recommendation(request: HttpRequest, visit_id: Id, payload: RecommendationIn) -> Any:
     rec = services.RecommendationIn(
         payload.text, payload.due_on, payload.agency, payload.institution
     )
@@ -231,7 +227,7 @@ def add_recommendation(request: HttpRequest, visit_id: int, payload: Recommendat
     response={201: AttachmentOut, **ERRORS},
     summary="Attach a file",
 )
-def add_attachment(request: HttpRequest, visit_id: int, file: UploadedFile = File(...)) -> Any:  # noqa: B008
+def add_attachment(request: HttpRequest, visit_id: Id, file: UploadedFile = File(...)) -> Any:  # noqa: B008
     """Refused with 413, storing nothing, when the file is over the limit."""
     return _run(
         lambda: services.add_attachment(
@@ -251,7 +247,7 @@ def add_attachment(request: HttpRequest, visit_id: int, file: UploadedFile = Fil
     response={201: ObstructionOut, **ERRORS},
     summary="Record an obstruction",
 )
-def add_obstruction(request: HttpRequest, visit_id: int, payload: ObstructionIn) -> Any:
+def add_obstruction(request: HttpRequest, visit_id: Id, payload: ObstructionIn) -> Any:
     return _run(
         lambda: services.record_obstruction(
             user=_user(request), visit_id=visit_id, **payload.model_dump()
@@ -265,7 +261,7 @@ def add_obstruction(request: HttpRequest, visit_id: int, payload: ObstructionIn)
     response=ERRORS,
     summary="The record and the letter to the prosecutor",
 )
-def obstruction_pdf(request: HttpRequest, obstruction_id: int, lang: str = "kk") -> Any:
+def obstruction_pdf(request: HttpRequest, obstruction_id: Id, lang: str = "kk") -> Any:
     """application/pdf: the written record, then the letter (Art. 507 CoAO), in kk or ru."""
     if lang not in documents.LETTER_LANGUAGES:
         return Status(422, errors("kk or ru", "lang"))
@@ -285,7 +281,7 @@ def obstruction_pdf(request: HttpRequest, obstruction_id: int, lang: str = "kk")
     response={200: RecommendationOut, **ERRORS},
     summary="Record a status",
 )
-def change_status(request: HttpRequest, recommendation_id: int, payload: StatusIn) -> Any:
+def change_status(request: HttpRequest, recommendation_id: Id, payload: StatusIn) -> Any:
     return _run(
         lambda: services.change_status(
             user=_user(request),
@@ -316,7 +312,7 @@ def escalate(request: HttpRequest, payload: EscalateIn) -> Any:
     response={200: MatrixOut, **ERRORS},
     summary="Recommendations sent and implemented, region × agency",
 )
-def matrix(request: HttpRequest, year: int = Query(..., ge=2000, le=2100)) -> Any:
+def matrix(request: HttpRequest, year: Year) -> Any:
     def read() -> dict[str, Any]:
         table = tables.recommendation_matrix(user=_user(request), year=year)
 

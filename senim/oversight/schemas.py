@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
+from senim.core.bounds import MAX_ID, Id
 from senim.oversight.checklist import Item
 from senim.oversight.models import ObstructionKind, RecStatus
 
@@ -31,7 +32,9 @@ def errors(message: str, field: str = "") -> dict[str, list[dict[str, str]]]:
 class AnswerIn(Schema):
     item: Item
     result: str = Field("", description="compliant, violation, not_applicable or not_checked")
-    value: Decimal | None = Field(None, description="m² per person, or a count of deficiencies")
+    value: Decimal | None = Field(
+        None, ge=0, le=10**6, description="m² per person, or a count of deficiencies"
+    )
     note: str = Field("", max_length=500)
 
 
@@ -45,19 +48,22 @@ class RecommendationIn(Schema):
     text: str = Field(..., min_length=1)
     due_on: dt.date
     agency: str = Field("", description="Default: the institution's agency")
-    institution: int | None = Field(None, description="Addressee; default: the visited institution")
+    institution: Id | None = Field(None, description="Addressee; default: the visited institution")
     finding: int | None = Field(
-        None, description="Index into this visit's findings (POST /visits) or a finding id"
+        None,
+        ge=0,
+        le=MAX_ID,
+        description="Index into this visit's findings (POST /visits) or a finding id",
     )
 
 
 class VisitIn(Schema):
-    group: int
-    institution: int
+    group: Id
+    institution: Id
     visited_on: dt.date
     unannounced: bool = True
-    team: list[int] = Field(..., min_length=1, description="Member ids of the visiting team")
-    interviews_private: int = Field(0, ge=0)
+    team: list[Id] = Field(..., min_length=1, description="Member ids of the visiting team")
+    interviews_private: int = Field(0, ge=0, le=10**6)
     note: str = ""
     checklist: list[AnswerIn] = []
     findings: list[FindingIn] = []
@@ -119,7 +125,7 @@ class StatusIn(Schema):
 
 
 class EscalateIn(Schema):
-    recommendations: list[int] = Field(..., min_length=1)
+    recommendations: list[Id] = Field(..., min_length=1)
     text: str = Field(..., min_length=1)
 
 

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
+from senim.core.bounds import AnyYear, Year
 from senim.core.models import District, Region
 from senim.portal import store
 from senim.portal.kpis import NATIONAL
@@ -252,7 +253,7 @@ def region_kpis(request: HttpRequest, iso: str) -> Any:
 @router.get(
     "/kpis/{year}", response={200: YearOut, 404: ErrorOut}, summary="KPIs of every region in a year"
 )
-def year_kpis(request: HttpRequest, year: int) -> Any:
+def year_kpis(request: HttpRequest, year: AnyYear) -> Any:
     try:
         snapshot = store.kpis()
     except store.NotBuilt:
@@ -271,7 +272,7 @@ def year_kpis(request: HttpRequest, year: int) -> Any:
 
 class DatasetFilter(Schema):
     region: str | None = None
-    year: int | None = None
+    year: Year | None = None
     dataset: Dataset | None = None
 
 
@@ -316,7 +317,7 @@ def datasets(request: HttpRequest, filters: Query[DatasetFilter]) -> Any:
     summary="Download a dataset as CSV, GeoJSON or its metadata (JSON)",
 )
 def dataset_file(
-    request: HttpRequest, dataset: Dataset, region: str, year: int, format: Format = "csv"
+    request: HttpRequest, dataset: Dataset, region: str, year: AnyYear, format: Format = "csv"
 ) -> Any:
     if _region(region) is None:
         return _unknown_region(region)

@@ -17,6 +17,7 @@ from ninja.files import UploadedFile
 
 from senim.core.api_auth import SESSION, issue_token
 from senim.core.audit import acting_as
+from senim.core.bounds import Id
 from senim.core.errors import UseCaseError
 from senim.core.models import User
 from senim.core.permissions import Perm, can
@@ -120,7 +121,7 @@ def list_appeals(request: HttpRequest, filters: Query[AppealFilters]) -> Any:
 
 
 @router.get("/appeals/{appeal_id}", response={200: AppealOut, **READ}, summary="One appeal")
-def get_appeal(request: HttpRequest, appeal_id: int) -> Any:
+def get_appeal(request: HttpRequest, appeal_id: Id) -> Any:
     if not can(_user(request), Perm.REGISTER):
         return _forbidden(_("Your role does not read the register."))
     appeal = selectors.appeal(_user(request), appeal_id)
@@ -143,7 +144,7 @@ def list_offences(request: HttpRequest, filters: Query[OffenceFilters]) -> Any:
 
 
 @router.get("/offences/{offence_id}", response={200: OffenceOut, **READ}, summary="One offence")
-def get_offence(request: HttpRequest, offence_id: int) -> Any:
+def get_offence(request: HttpRequest, offence_id: Id) -> Any:
     if not can(_user(request), Perm.REGISTER):
         return _forbidden(_("Your role does not read the register."))
     offence = selectors.offence(_user(request), offence_id)
@@ -163,7 +164,7 @@ def create_offence(request: HttpRequest, payload: OffenceIn) -> Reply:
     response={200: OffenceOut, 403: ErrorOut, 422: ErrorOut, **READ},
     summary="Change an offence's status",
 )
-def change_status(request: HttpRequest, offence_id: int, payload: StatusIn) -> Any:
+def change_status(request: HttpRequest, offence_id: Id, payload: StatusIn) -> Any:
     """Follows the offence lifecycle; the reason is kept in the audit log."""
     user = _user(request)
     if not services.can_write(user):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from senim.analytics.indicators import Share
+from senim.core.bounds import Year
 from senim.register.indicators import IndicatorTable, Row, chapter_label, kind_label, severity_label
 from senim.register.views import Filters, age_label, build_table, offenders_of, sex_label
 
@@ -24,7 +25,7 @@ router = Router(tags=["indicators"])
 class IndicatorFilters(Schema):
     region: str = Field("", description="ISO 3166-2 code of a region, e.g. KZ-75")
     district: str = Field("", description="District code, e.g. KZ-75-ALMALY")
-    year: int | None = Field(
+    year: Year | None = Field(
         None, description="A calendar year; default: the last full year in the data"
     )
     date_from: dt.date | None = Field(None, description="Start of a custom period (with date_to)")

@@ -14,6 +14,7 @@ from typing import Any
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
+from senim.core.bounds import Latitude, Longitude
 from senim.register.models import (
     AppealCategory,
     AppealStatus,
@@ -190,8 +191,8 @@ class RecordIn(Schema):
 
     source_system: str = Field(description="At most 40 characters.")
     external_id: str = Field(description="At most 64 characters; unique within source_system.")
-    lat: float | None = Field(None, description="Decimal degrees; with lon, locates the record.")
-    lon: float | None = None
+    lat: Latitude | None = Field(None, description="Decimal degrees; with lon, locates the record.")
+    lon: Longitude | None = None
     region: str | None = Field(None, description="Region ISO code, if no coordinates.")
     district: str | None = Field(None, description="District code.")
     sector: str | None = Field(None, description="Sector code.")

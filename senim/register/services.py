@@ -17,10 +17,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from senim.core import audit
 from senim.core.models import Role, User
-from senim.core.scope import scope_level, scoped
+from senim.core.scope import point_outside_scope, scope_level, scoped
 from senim.register.ingest import pipeline, writers
 from senim.register.ingest.batch import Clean, RawBatch
 from senim.register.ingest.pipeline import LoadSummary, RowCheck
@@ -163,6 +164,14 @@ def with_party_counts(qs: QuerySet[Offence]) -> QuerySet[Offence]:
 # --- writes ----------------------------------------------------------------------------------
 
 
+# One literal per level, so every language can decline the word its own way.
+OUTSIDE = {
+    "region": gettext_lazy("the record is outside your region"),
+    "district": gettext_lazy("the record is outside your district"),
+    "sector": gettext_lazy("the record is outside your sector"),
+}
+
+
 def scope_check(user: User) -> RowCheck:
     """A pipeline row check: a user may write exactly where `scoped` lets them read."""
     level = scope_level(user)
@@ -173,13 +182,7 @@ def scope_check(user: User) -> RowCheck:
         if level == "none":
             raise RowError("region", _("your account has no territorial scope"))
         if clean.get(f"{level}_id") != getattr(user, f"{level}_id"):
-            # One literal per level, so every language can decline the word its own way.
-            outside = {
-                "region": _("the record is outside your region"),
-                "district": _("the record is outside your district"),
-                "sector": _("the record is outside your sector"),
-            }
-            raise RowError(level, outside[level])
+            raise RowError(level, str(OUTSIDE[level]))
 
     return check
 
@@ -212,7 +215,7 @@ def load_rows(
 
 
 def _preflight(
-    kind: str, row: dict[str, str], check: RowCheck, lookups: Lookups
+    kind: str, row: dict[str, str], check: RowCheck, lookups: Lookups, user: User | None = None
 ) -> tuple[str, str]:
     """Validate and locate one row so that a refusal can be told apart: 422 or 403; its key as
     stored (normalised)."""
@@ -229,6 +232,11 @@ def _preflight(
         check(clean)
     except RowError as error:
         raise OutsideScope(error.field, error.reason) from None
+    if user is not None:
+        lat, lon = clean.get("lat"), clean.get("lon")
+        level = point_outside_scope(user, lat, lon) if lat == lat and lon == lon else None
+        if level is not None:
+            raise OutsideScope("lat", str(OUTSIDE[level]))
     return clean["source_system"], clean["external_id"]
 
 
@@ -238,7 +246,7 @@ def create_record(*, user: User, kind: str, row: dict[str, str]) -> Created:
     # Scope is decided before de-duplication, so the answer never tells whether a key
     # exists in someone else's territory with the same content.
     lookups = Lookups.load()
-    system, external_id = _preflight(kind, row, check, lookups)
+    system, external_id = _preflight(kind, row, check, lookups, user)
     for attempt in range(2):
         try:
             summary = load_rows(

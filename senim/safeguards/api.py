@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.security import HttpBearer
 
+from senim.core.bounds import Id, Year
 from senim.core.models import User
 from senim.safeguards import schemas as s
 from senim.safeguards.errors import Invalid, SafeguardsError
@@ -129,7 +130,7 @@ def list_alerts(request: HttpRequest) -> Any:
     "/custody/{record_id}", response={200: s.CustodyOut, **ERRORS}, summary="One custody record"
 )
 @refusals
-def get_custody(request: HttpRequest, record_id: int) -> Any:
+def get_custody(request: HttpRequest, record_id: Id) -> Any:
     return _custody_out(custody.view(user=_user(request), pk=record_id))
 
 
@@ -139,7 +140,7 @@ def get_custody(request: HttpRequest, record_id: int) -> Any:
     summary="Record events or correct times",
 )
 @refusals
-def change_custody(request: HttpRequest, record_id: int, payload: s.CustodyChangeIn) -> Any:
+def change_custody(request: HttpRequest, record_id: Id, payload: s.CustodyChangeIn) -> Any:
     """Filling in a time needs no reason; changing one already recorded does (audit-logged)."""
     changes = payload.model_dump(exclude_unset=True)
     reason = changes.pop("reason", "")
@@ -183,7 +184,7 @@ def create_complaint(request: HttpRequest, payload: s.ComplaintIn) -> Any:
     "/complaints/per-convicts", response={200: list[s.Table2Out], **ERRORS}, summary="Table 2"
 )
 @refusals
-def per_convicts(request: HttpRequest, year: int = Query(2025, ge=2000, le=2100)) -> Any:
+def per_convicts(request: HttpRequest, year: Year = 2025) -> Any:
     """Complaints per 1 000 convicts by region, computed from records, with the published figures."""
     return [
         {
@@ -202,7 +203,7 @@ def per_convicts(request: HttpRequest, year: int = Query(2025, ge=2000, le=2100)
     "/complaints/{complaint_id}", response={200: s.ComplaintOut, **ERRORS}, summary="One complaint"
 )
 @refusals
-def get_complaint(request: HttpRequest, complaint_id: int) -> Any:
+def get_complaint(request: HttpRequest, complaint_id: Id) -> Any:
     """The complainant's identity is included for the complaint's handlers only."""
     user = _user(request)
     return _complaint_out(user, complaints.get(user=user, pk=complaint_id))
@@ -214,7 +215,7 @@ def get_complaint(request: HttpRequest, complaint_id: int) -> Any:
     summary="Record a step",
 )
 @refusals
-def complaint_step(request: HttpRequest, complaint_id: int, payload: s.ComplaintStepIn) -> Any:
+def complaint_step(request: HttpRequest, complaint_id: Id, payload: s.ComplaintStepIn) -> Any:
     user = _user(request)
     complaint = complaints.record_step(user=user, pk=complaint_id, **payload.model_dump())
     return _complaint_out(user, complaint)
@@ -234,7 +235,7 @@ def create_case(request: HttpRequest, payload: s.CaseIn) -> Any:
     "/cases/{case_id}/events", response={200: s.CaseOut, **ERRORS}, summary="Move a case on"
 )
 @refusals
-def case_event(request: HttpRequest, case_id: int, payload: s.CaseEventIn) -> Any:
+def case_event(request: HttpRequest, case_id: Id, payload: s.CaseEventIn) -> Any:
     case = cases.add_event(user=_user(request), pk=case_id, **payload.model_dump())
     return {
         "id": case.pk,
@@ -281,7 +282,7 @@ def create_terminal(request: HttpRequest, payload: s.TerminalIn) -> Any:
     summary="Issue a device token",
 )
 @refusals
-def terminal_token(request: HttpRequest, terminal_id: int) -> Any:
+def terminal_token(request: HttpRequest, terminal_id: Id) -> Any:
     """Shown once; configure it on the device as `Authorization: Bearer <token>`."""
     return {"token": terminals.issue_token(user=_user(request), terminal_id=terminal_id)}
 
@@ -330,7 +331,7 @@ def terminal_report(request: HttpRequest, payload: s.TerminalReportIn) -> Any:
     summary="Failures by region",
 )
 @refusals
-def terminal_failures(request: HttpRequest, year: int = Query(2025, ge=2000, le=2100)) -> Any:
+def terminal_failures(request: HttpRequest, year: Year = 2025) -> Any:
     return [
         {**line.__dict__, "region": line.region.iso}
         for line in terminals.failures(user=_user(request), year=year)
@@ -370,7 +371,7 @@ def create_recording(request: HttpRequest, payload: s.RecordingIn) -> Any:
 )
 @refusals
 def open_recording(
-    request: HttpRequest, recording_id: int, purpose: str = Query(..., max_length=300)
+    request: HttpRequest, recording_id: Id, purpose: str = Query(..., max_length=300)
 ) -> Any:  # type: ignore[type-arg]
     """Every opening is written to the ledger with the caller and the purpose."""
     return _recording_out(

@@ -12,6 +12,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from senim.core.bounds import MAX_ID, Id
 from senim.safeguards.services import custody
 
 Text40 = Field(..., min_length=1, max_length=40)
@@ -40,7 +41,7 @@ class CustodyIn(Schema):
 
     source_system: str = Text40
     external_id: str = Text64
-    facility_id: int
+    facility_id: Id
     iin: str | None = Field(None, max_length=12)
     birth_date: dt.date | None = None
     sex: Literal["M", "F", ""] = ""
@@ -143,15 +144,15 @@ class ComplaintIn(Schema):
     channel: str = Field(..., max_length=24)
     stage: str = Field(..., max_length=16)
     region: str | None = Field(None, max_length=8, description="ISO code, if no facility or unit.")
-    facility_id: int | None = None
-    unit_id: int | None = None
-    officer_id: int | None = None
+    facility_id: Id | None = None
+    unit_id: Id | None = None
+    officer_id: Id | None = None
     event_date: dt.date | None = None
     iin: str | None = Field(None, max_length=12)
     complainant_name: str = Field("", max_length=200)
     complainant_contact: str = Field("", max_length=200)
     summary: str = Field("", max_length=4000)
-    handler_ids: list[int] = Field(default_factory=list, max_length=20)
+    handler_ids: list[Id] = Field(default_factory=list, max_length=20)
     handled_by: str = Field("", max_length=16, description="central | representative | empty")
 
 
@@ -205,7 +206,7 @@ class CaseIn(Schema):
     registered_on: dt.date
     article: str = Field("146-1", max_length=20)
     erdr_number: str = Field("", max_length=30)
-    complaint_id: int | None = None
+    complaint_id: Id | None = None
 
 
 class CaseEventIn(Schema):
@@ -241,7 +242,7 @@ class SeriesOut(Schema):
 
 
 class TerminalIn(Schema):
-    facility_id: int
+    facility_id: Id
     kind: str = Field(..., max_length=20)
     serial: str = Text64
     installed_on: dt.date | None = None
@@ -296,7 +297,7 @@ class RecordingIn(Schema):
     ends_at: dt.datetime
     sha256: str = Field(..., max_length=64)
     storage: str = Field(..., min_length=1, max_length=500)
-    size_bytes: int | None = Field(None, ge=0)
+    size_bytes: int | None = Field(None, ge=0, le=MAX_ID)
 
 
 class RecordingOut(Schema):
@@ -311,11 +312,11 @@ class RecordingOut(Schema):
 
 
 class RetrievalIn(Schema):
-    facility_id: int
+    facility_id: Id
     window_start: dt.datetime
     window_end: dt.datetime
     reason: str = Field(..., min_length=1, max_length=500)
-    complaint_id: int | None = None
+    complaint_id: Id | None = None
 
 
 class RetrievalOut(Schema):

@@ -15,6 +15,7 @@ from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
+from senim.core.bounds import Id, Offset, Year
 from senim.core.models import User
 from senim.trust.errors import FileRejected, TrustError
 from senim.trust.services import index, media, surveys, workflow
@@ -96,7 +97,7 @@ class MediaIn(Schema):
     text: str = Field("", max_length=20_000)
     published_at: dt.datetime
     region: str = Field("", max_length=8)
-    unit: int | None = None
+    unit: Id | None = None
 
 
 class MediaOut(Schema):
@@ -109,7 +110,9 @@ class MediaOut(Schema):
     tone: str
     classifier_tone: str
     probability: float
-    evidence: list[tuple[str, float]]
+    # [word, weight] pairs; a tuple type would describe itself as `items: [...]`, which
+    # OpenAPI 3.1 does not allow (schemathesis refused the description).
+    evidence: list[list[str | float]]
     topics: list[str]
     response_state: str | None
 
@@ -133,7 +136,7 @@ class ActionIn(Schema):
     action: Literal["verify", "answer", "refute", "start_check", "close"]
     note: str = Field("", max_length=5000)
     confirmed: bool | None = None
-    unit: int | None = None
+    unit: Id | None = None
 
 
 class StateOut(Schema):
@@ -267,7 +270,7 @@ def list_media(
     request: HttpRequest,
     tone: Literal["positive", "negative", "neutral"] | None = None,
     limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0, le=10**9),
+    offset: Offset = 0,
 ) -> Any:
     try:
         qs = media.items_for(_user(request)).select_related("response")
@@ -307,7 +310,7 @@ def import_media(
 
 
 @router.get("/media/{item_id}", response={200: MediaOut, **ERRORS}, summary="One media item")
-def get_media(request: HttpRequest, item_id: int) -> Any:
+def get_media(request: HttpRequest, item_id: Id) -> Any:
     try:
         return _media_out(media.get_item(user=_user(request), item_id=item_id))
     except TrustError as error:
@@ -316,7 +319,7 @@ def get_media(request: HttpRequest, item_id: int) -> Any:
 
 @router.post("/media/{item_id}/tone", response={200: MediaOut, **ERRORS},
              summary="Correct the tone (used when the classifier is retrained)")  # fmt: skip
-def correct(request: HttpRequest, item_id: int, payload: ToneIn) -> Any:
+def correct(request: HttpRequest, item_id: Id, payload: ToneIn) -> Any:
     user = _user(request)
     try:
         media.correct_tone(user=user, item_id=item_id, tone=payload.tone)
@@ -327,7 +330,7 @@ def correct(request: HttpRequest, item_id: int, payload: ToneIn) -> Any:
 
 @router.post("/media/{item_id}/response", response={200: StateOut, **ERRORS},
              summary="Advance the response to a critical item")  # fmt: skip
-def advance(request: HttpRequest, item_id: int, payload: ActionIn) -> Any:
+def advance(request: HttpRequest, item_id: Id, payload: ActionIn) -> Any:
     try:
         response = workflow.advance(
             user=_user(request), item_id=item_id, action=payload.action, note=payload.note,
@@ -340,7 +343,7 @@ def advance(request: HttpRequest, item_id: int, payload: ActionIn) -> Any:
 
 @router.get("/media-critical", response={200: list[CriticalRowOut], **ERRORS},
             summary="Critical items per month by region and unit")  # fmt: skip
-def critical(request: HttpRequest, year: int = Query(..., ge=2000, le=2100)) -> Any:
+def critical(request: HttpRequest, year: Year) -> Any:
     try:
         rows = media.critical_counts(user=_user(request), year=year)
     except TrustError as error:

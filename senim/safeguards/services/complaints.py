@@ -165,7 +165,10 @@ def create(
     with transaction.atomic():
         existing = Complaint.objects.filter(**key).first()
         if existing is not None:
-            if existing.received_at == received and existing.channel == data.channel:
+            # A resend is recognised only inside the caller's territory: a key recorded in
+            # another region gets the same conflict as other content, never that record.
+            same_place = existing.region_id == getattr(region, "pk", None)
+            if same_place and existing.received_at == received and existing.channel == data.channel:
                 return existing, False
             raise Conflict(
                 "external_id", _("This external id is already recorded with other content.")

@@ -160,6 +160,11 @@ def _store(items: list[MediaItem]) -> None:
 
 
 def _same(existing: MediaItem, clean: dict[str, Any]) -> bool:
+    """A resend of the same item. The region counts: another region's item under the same key is
+    a conflict like other content, never its id (no answer tells what other regions hold)."""
+    region = clean["region"]
+    if existing.region_id != (region.pk if region is not None else None):
+        return False
     return all(getattr(existing, k) == clean[k] for k in ("title", "text", "url"))
 
 
