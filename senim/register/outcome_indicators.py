@@ -1,0 +1,210 @@
+"""Indicators of what became of cases and searches: the query service behind the outcomes
+section of the indicators page, its API and the portal's solved-share KPI.
+
+Share solved is the **cohort** definition: of the criminal offences registered in the period,
+the share with a "solved" step dated before the period's end. It does not mix in cases of
+earlier years solved in the period (they are counted on their own, by year of registration),
+so the share can never pass 100 % and a period's figure does not change with what is solved
+after it. See docs/indicators.md, "Case outcomes".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import ExtractYear
+
+from senim.analytics.indicators import Period
+from senim.core.models import User
+from senim.core.scope import scope_level, scoped
+from senim.register.ingest.schema import ALMATY
+from senim.register.models import (
+    CaseStep,
+    Damage,
+    Offence,
+    OffenceKind,
+    PersonSearch,
+    Repayment,
+    SearchKind,
+    StepKind,
+)
+
+CRIMINAL_KINDS = (OffenceKind.CRIME.value, OffenceKind.MISDEMEANOUR.value)
+# Driving drunk: the criminal misdemeanour (a repeat, Criminal Code art. 346) and the
+# administrative offence (Code of Administrative Offences art. 608).
+DRUNK_DRIVING = ("UK-346", "KoAP-608")
+DEFINITION = "cohort"
+
+
+@dataclass(frozen=True)
+class SolvedShare:
+    kind: str  # "crime" | "criminal_misdemeanour" | "" for all criminal offences
+    severity: str  # "" for all gravities of the kind
+    registered: int
+    solved: int
+
+    @property
+    def share(self) -> float | None:
+        return self.solved / self.registered if self.registered else None
+
+
+@dataclass(frozen=True)
+class DrunkDrivers:
+    criminal: int  # records
+    administrative: int  # records (a sample in the demo)
+    sample: int  # one administrative record stands for this many (1 outside the demo)
+
+    @property
+    def total(self) -> int:
+        return self.criminal + self.administrative * self.sample
+
+
+@dataclass(frozen=True)
+class Outcomes:
+    period: Period
+    solved_by_year: tuple[tuple[int, int], ...]  # (year of registration, solved in the period)
+    shares: tuple[SolvedShare, ...]  # by kind, then kind × gravity
+    crimes: SolvedShare  # every crime (kind "crime"), the seed's "all kinds of crime"
+    damage: Decimal  # damage of the offences registered in the period
+    repaid: Decimal  # repaid in the period, whatever year the offence is of
+    missing_found: int
+    wanted_caught: int
+    drunk: DrunkDrivers
+    administrative: int  # administrative offence records registered in the period
+
+    @property
+    def solved_in_period(self) -> int:
+        return sum(n for _, n in self.solved_by_year)
+
+    @property
+    def earlier_years_solved(self) -> int:
+        """Solved in the period, registered in a calendar year before the period began."""
+        return sum(n for year, n in self.solved_by_year if year < self.period.start.year)
+
+
+def _moment(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), tzinfo=ALMATY)
+
+
+def _territory(
+    user: User, qs: QuerySet, prefix: str, region_id: int | None, district_id: int | None
+) -> QuerySet:
+    if qs.model is PersonSearch and scope_level(user) == "sector":
+        # A search is placed in a district, not a sector: an inspector sees the district's.
+        qs = qs.filter(district_id=user.district_id)
+    else:
+        qs = scoped(user, qs, prefix=prefix)
+    if region_id is not None:
+        qs = qs.filter(**{f"{prefix}region_id": region_id})
+    if district_id is not None:
+        qs = qs.filter(**{f"{prefix}district_id": district_id})
+    return qs
+
+
+def outcomes(
+    *,
+    user: User,
+    period: Period,
+    region_id: int | None = None,
+    district_id: int | None = None,
+    sample: int = 1,
+) -> Outcomes:
+    """The outcome figures of a territory (already authorised by the caller) for a period.
+
+    `sample`: how many administrative offences one record stands for (the demo's 1 : N)."""
+    start, end = _moment(period.start), _moment(period.end)
+
+    def offences(prefix: str, qs: QuerySet) -> QuerySet:
+        return _territory(user, qs, prefix, region_id, district_id)
+
+    solved = offences(
+        "offence__",
+        CaseStep.objects.filter(step=StepKind.SOLVED, on__gte=period.start, on__lt=period.end),
+    )
+    by_year = (
+        solved.annotate(year=ExtractYear("offence__registered_at", tzinfo=ALMATY))
+        .values("year")
+        .annotate(n=Count("id"))
+        .order_by("year")
+    )
+    cohort = offences(
+        "",
+        Offence.objects.filter(
+            kind__in=CRIMINAL_KINDS, registered_at__gte=start, registered_at__lt=end
+        ),
+    )
+    # One solved step per case at most (a constraint), so counting the joined steps is exact.
+    solved_q = Q(steps__step=StepKind.SOLVED, steps__on__lt=period.end)
+    groups = (
+        cohort.values("kind", "article__severity")
+        .annotate(registered=Count("id", distinct=True), solved=Count("steps", filter=solved_q))
+        .order_by("kind", "article__severity")
+    )
+    detail = [
+        SolvedShare(g["kind"], g["article__severity"] or "", g["registered"], g["solved"])
+        for g in groups
+    ]
+    shares: list[SolvedShare] = []
+    for kind in CRIMINAL_KINDS:
+        rows = [s for s in detail if s.kind == kind]
+        if not rows:
+            continue
+        shares.append(
+            SolvedShare(kind, "", sum(s.registered for s in rows), sum(s.solved for s in rows))
+        )
+        shares.extend(rows)
+    crimes = next(
+        (s for s in shares if s.kind == OffenceKind.CRIME and not s.severity),
+        SolvedShare(OffenceKind.CRIME, "", 0, 0),
+    )
+    damage = offences(
+        "offence__",
+        Damage.objects.filter(offence__registered_at__gte=start, offence__registered_at__lt=end),
+    ).aggregate(s=Sum("amount"))["s"]
+    repaid = offences(
+        "offence__", Repayment.objects.filter(on__gte=period.start, on__lt=period.end)
+    ).aggregate(s=Sum("amount"))["s"]
+    searches = offences(
+        "", PersonSearch.objects.filter(outcome_on__gte=period.start, outcome_on__lt=period.end)
+    )
+    found = dict(searches.values("kind").annotate(n=Count("id")).values_list("kind", "n"))
+    registered = offences(
+        "", Offence.objects.filter(registered_at__gte=start, registered_at__lt=end)
+    )
+    drunk = dict(
+        registered.filter(article__code__in=DRUNK_DRIVING)
+        .values("kind")
+        .annotate(n=Count("id"))
+        .values_list("kind", "n")
+    )
+    return Outcomes(
+        period=period,
+        solved_by_year=tuple((int(r["year"]), int(r["n"])) for r in by_year),
+        shares=tuple(shares),
+        crimes=crimes,
+        damage=Decimal(damage or 0),
+        repaid=Decimal(repaid or 0),
+        missing_found=int(found.get(SearchKind.MISSING, 0)),
+        wanted_caught=int(found.get(SearchKind.WANTED, 0)),
+        drunk=DrunkDrivers(
+            criminal=int(drunk.get(OffenceKind.MISDEMEANOUR, 0)),
+            administrative=int(drunk.get(OffenceKind.ADMINISTRATIVE, 0)),
+            sample=sample,
+        ),
+        administrative=registered.filter(kind=OffenceKind.ADMINISTRATIVE).count(),
+    )
+
+
+def administrative_sample() -> int:
+    """How many administrative offences one record stands for: the demo's documented 1 : N
+    sample while demo data is present (docs/demo.md), else 1 (a real register is complete)."""
+    from senim.core.demo_flag import demo_data_present
+
+    if not demo_data_present():
+        return 1
+    from senim.demo.calibration import ADMINISTRATIVE_N
+
+    return ADMINISTRATIVE_N
