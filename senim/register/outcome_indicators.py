@@ -45,6 +45,7 @@ class SolvedShare:
     severity: str  # "" for all gravities of the kind
     registered: int
     solved: int
+    total: bool = False  # the kind's row over all its gravities
 
     @property
     def share(self) -> float | None:
@@ -153,12 +154,18 @@ def outcomes(
         if not rows:
             continue
         shares.append(
-            SolvedShare(kind, "", sum(s.registered for s in rows), sum(s.solved for s in rows))
+            SolvedShare(
+                kind,
+                "",
+                sum(s.registered for s in rows),
+                sum(s.solved for s in rows),
+                total=True,
+            )
         )
         shares.extend(rows)
     crimes = next(
-        (s for s in shares if s.kind == OffenceKind.CRIME and not s.severity),
-        SolvedShare(OffenceKind.CRIME, "", 0, 0),
+        (s for s in shares if s.kind == OffenceKind.CRIME and s.total),
+        SolvedShare(OffenceKind.CRIME, "", 0, 0, total=True),
     )
     damage = offences(
         "offence__",

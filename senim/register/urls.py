@@ -1,6 +1,6 @@
 from django.urls import path
 
-from senim.register import views, views_workbench
+from senim.register import views, views_outcomes, views_workbench
 
 urlpatterns = [
     path("indicators/", views.indicators_page, name="indicators"),
@@ -8,4 +8,9 @@ urlpatterns = [
     path("register/appeals/<int:pk>/", views_workbench.appeal_page, name="register-appeal"),
     path("register/offences/", views_workbench.offence_list, name="register-offences"),
     path("register/offences/<int:pk>/", views_workbench.offence_page, name="register-offence"),
+    path(
+        "register/offences/<int:pk>/outcome/",
+        views_outcomes.record_outcome,
+        name="register-offence-outcome",
+    ),
 ]
