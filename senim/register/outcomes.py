@@ -124,7 +124,7 @@ def case_state(offence: Offence) -> tuple[str, dt.date | None]:
 
 
 def _by_whom(
-    user: User, offence: Offence, *, unit: str | int | None, district: str | int | None
+    user: User | None, offence: Offence, *, unit: str | int | None, district: str | int | None
 ) -> tuple[Unit | None, District | None]:
     found_unit = found_district = None
     if unit not in (None, ""):
@@ -146,7 +146,11 @@ def _by_whom(
             raise Invalid("district", _("no district '%(code)s'") % {"code": key[:40]})
         if found_district.region_id != offence.region_id:
             raise Invalid("district", _("the district is not in the offence's region"))
-        if scope_level(user) in {"district", "sector"} and found_district.pk != user.district_id:
+        if (
+            user is not None
+            and scope_level(user) in {"district", "sector"}
+            and found_district.pk != user.district_id
+        ):
             raise Invalid("district", _("the district is outside your territory"))
     if found_unit is not None and found_district is None:
         found_district = found_unit.district
@@ -201,25 +205,51 @@ def record_step(
     day = parse_day(on, "on")
     with transaction.atomic():
         offence = _writable_offence(user, offence_id)
-        found_unit, found_district = _by_whom(user, offence, unit=unit, district=district)
-        check_step(offence, step=step, on=day, has_solver=bool(found_unit or found_district))
+        return apply_step(
+            offence,
+            step=step,
+            on=day,
+            unit=unit,
+            district=district,
+            user=user,
+            actor=user.get_username(),
+            source_system=source_system,
+        )
+
+
+def apply_step(
+    offence: Offence,
+    *,
+    step: str,
+    on: dt.date,
+    unit: str | int | None,
+    district: str | int | None,
+    user: User | None,
+    actor: str,
+    source_system: str,
+) -> CaseStep:
+    """Check and write a step of an offence the caller has locked and may write to."""
+    found_unit, found_district = _by_whom(user, offence, unit=unit, district=district)
+    check_step(offence, step=step, on=on, has_solver=bool(found_unit or found_district))
+    with transaction.atomic():
         created = CaseStep.objects.create(
             offence=offence,
             step=step,
-            on=day,
+            on=on,
             unit=found_unit,
             district=found_district,
             source_system=source_system,
-            actor=user.get_username(),
+            actor=actor,
         )
         old = offence.status
         Offence.objects.filter(pk=offence.pk).update(status=step)
+        offence.status = step
         audit.record(
             action="status",
             model=Offence._meta.label,
             object_pk=offence.pk,
-            actor=user.get_username(),
-            details={"from": old, "to": str(step), "on": day.isoformat(), "step": True},
+            actor=actor,
+            details={"from": old, "to": str(step), "on": on.isoformat(), "step": True},
         )
     return created
 
@@ -240,25 +270,34 @@ def record_damage(
     day = parse_day(assessed_on, "assessed_on")
     with transaction.atomic():
         offence = _writable_offence(user, offence_id)
-        _not_future(day, "assessed_on")
-        _not_before_registration(day, offence, "assessed_on")
-        repaid = repaid_total(offence)
-        if value < repaid:
-            raise Invalid(
-                "damage",
-                _("%(amount)s ₸ is less than the %(repaid)s ₸ already repaid")
-                % {"amount": value, "repaid": repaid},
-            )
+        return apply_damage(
+            offence, amount=value, on=day, actor=user.get_username(), source_system=source_system
+        )
+
+
+def apply_damage(
+    offence: Offence, *, amount: Decimal, on: dt.date, actor: str, source_system: str
+) -> Damage:
+    _not_future(on, "assessed_on")
+    _not_before_registration(on, offence, "assessed_on")
+    repaid = repaid_total(offence)
+    if amount < repaid:
+        raise Invalid(
+            "damage",
+            _("%(amount)s ₸ is less than the %(repaid)s ₸ already repaid")
+            % {"amount": amount, "repaid": repaid},
+        )
+    with transaction.atomic():
         damage, _created = Damage.objects.update_or_create(
             offence=offence,
-            defaults={"amount": value, "assessed_on": day, "source_system": source_system},
+            defaults={"amount": amount, "assessed_on": on, "source_system": source_system},
         )
         audit.record(
             action="damage",
             model=Offence._meta.label,
             object_pk=offence.pk,
-            actor=user.get_username(),
-            details={"amount": str(value), "on": day.isoformat()},
+            actor=actor,
+            details={"amount": str(amount), "on": on.isoformat()},
         )
     return damage
 
@@ -294,22 +333,27 @@ def record_repayment(
     day = parse_day(on, "repaid_on")
     with transaction.atomic():
         offence = _writable_offence(user, offence_id)
-        check_repayment(offence, amount=value, on=day)
+        return apply_repayment(
+            offence, amount=value, on=day, actor=user.get_username(), source_system=source_system
+        )
+
+
+def apply_repayment(
+    offence: Offence, *, amount: Decimal, on: dt.date, actor: str, source_system: str
+) -> Repayment:
+    check_repayment(offence, amount=amount, on=on)
+    with transaction.atomic():
         repayment, _created = Repayment.objects.update_or_create(
             offence=offence,
-            on=day,
-            defaults={
-                "amount": value,
-                "source_system": source_system,
-                "actor": user.get_username(),
-            },
+            on=on,
+            defaults={"amount": amount, "source_system": source_system, "actor": actor},
         )
         audit.record(
             action="repayment",
             model=Offence._meta.label,
             object_pk=offence.pk,
-            actor=user.get_username(),
-            details={"amount": str(value), "on": day.isoformat()},
+            actor=actor,
+            details={"amount": str(amount), "on": on.isoformat()},
         )
     return repayment
 
