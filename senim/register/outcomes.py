@@ -24,6 +24,8 @@ from senim.core.scope import scope_level, scoped
 from senim.register.ingest.schema import ALMATY
 from senim.register.models import (
     CASE_STEP_TRANSITIONS,
+    Appeal,
+    AppealCategory,
     CaseStep,
     Damage,
     Offence,
@@ -361,6 +363,38 @@ def apply_repayment(
 # --- searches ----------------------------------------------------------------------------------
 
 OUTCOME_OF = {SearchKind.MISSING.value: "found", SearchKind.WANTED.value: "caught"}
+
+
+def open_search(*, user: User, appeal_id: int, on: Any) -> PersonSearch:
+    """Open the search for the person a missing-person appeal reports (once per appeal)."""
+    if not can_write(user):
+        raise Forbidden("", _("Your role does not record case outcomes."))
+    day = parse_day(on, "opened_on")
+    with transaction.atomic():
+        appeal = scoped(user, Appeal.objects.select_for_update()).filter(pk=appeal_id).first()
+        if appeal is None:
+            raise NotFound("appeal", _("No such appeal in your territory."))
+        if appeal.category != AppealCategory.MISSING_PERSON:
+            raise Invalid("appeal", _("only an appeal about a missing person opens a search"))
+        if PersonSearch.objects.filter(appeal=appeal).exists():
+            raise Invalid("appeal", _("a search is open for this appeal already"))
+        _not_future(day, "opened_on")
+        received = local_day(appeal.received_at)
+        if day < received:
+            raise Invalid(
+                "opened_on",
+                _("%(day)s is before the appeal was received (%(received)s)")
+                % {"day": day.isoformat(), "received": received.isoformat()},
+            )
+        return PersonSearch.objects.create(
+            kind=SearchKind.MISSING,
+            region_id=appeal.region_id,
+            district_id=appeal.district_id,
+            opened_on=day,
+            appeal=appeal,
+            source_system="senim",
+            external_id=f"appeal-{appeal.pk}",
+        )
 
 
 def record_search_outcome(*, user: User, search_id: int, on: Any) -> PersonSearch:

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,7 +20,15 @@ from senim.core.errors import Forbidden, Invalid, NotFound
 from senim.core.models import District, Unit, User
 from senim.register import outcomes as writer
 from senim.register.indicators import IndicatorTable, kind_label, severity_label
-from senim.register.models import CASE_STEP_TRANSITIONS, Offence, StepKind
+from senim.register.models import (
+    CASE_STEP_TRANSITIONS,
+    Appeal,
+    AppealCategory,
+    Offence,
+    PersonSearch,
+    SearchOutcome,
+    StepKind,
+)
 from senim.register.outcome_indicators import (
     CRIMINAL_KINDS,
     DEFINITION,
@@ -119,8 +127,6 @@ def record_outcome(request: HttpRequest, pk: int) -> HttpResponse:
 
         return _forbidden(request)
     except NotFound:
-        from django.http import Http404
-
         raise Http404(_("No such offence in your territory.")) from None
     except Invalid as error:
         request.outcome_form = {k: str(v)[:200] for k, v in post.items()}  # type: ignore[attr-defined]
@@ -130,6 +136,61 @@ def record_outcome(request: HttpRequest, pk: int) -> HttpResponse:
         response.status_code = 422
         return response
     return HttpResponseRedirect(reverse("register-offence", args=[pk]) + "#case-outcome")
+
+
+# --- the appeal record: the search for a missing person --------------------------------------
+
+
+def appeal_context(request: HttpRequest, user: User, appeal: Appeal) -> dict[str, Any]:
+    searches = list(PersonSearch.objects.filter(appeal=appeal).order_by("opened_on"))
+    missing = appeal.category == AppealCategory.MISSING_PERSON
+    errors = getattr(request, "outcome_errors", {})
+    return {
+        "search": {
+            "shown": missing or bool(searches) or bool(errors),
+            "searches": [
+                (s, str(SearchOutcome(s.outcome).label) if s.outcome else _("still searched for"))
+                for s in searches
+            ],
+            "may_open": missing and not searches and writer.can_write(user),
+            "may_close": writer.can_write(user),
+            "form": getattr(request, "outcome_form", {}),
+            "errors": errors,
+            "today": writer.today().isoformat(),
+        }
+    }
+
+
+@login_required
+@require_POST
+def record_search(request: HttpRequest, pk: int) -> HttpResponse:
+    """The appeal page's forms: open the search, or record the person found."""
+    from senim.register.views_workbench import _forbidden, appeal_page
+
+    user: User = request.user  # type: ignore[assignment]
+    post = request.POST
+    try:
+        if post.get("action") == "open":
+            writer.open_search(user=user, appeal_id=pk, on=post.get("opened_on", ""))
+        elif post.get("action") == "found":
+            search = PersonSearch.objects.filter(appeal_id=pk, pk=post.get("search") or 0).first()
+            if search is None:
+                raise NotFound("search", _("No such search in your territory."))
+            writer.record_search_outcome(user=user, search_id=search.pk, on=post.get("outcome_on"))
+        else:
+            raise Invalid("action", _("unknown form"))
+    except Forbidden:
+        return _forbidden(request)
+    except NotFound:
+        raise Http404(_("No such appeal in your territory.")) from None
+    except Invalid as error:
+        request.outcome_form = {k: str(v)[:200] for k, v in post.items()}  # type: ignore[attr-defined]
+        request.outcome_errors = dict(error.all)  # type: ignore[attr-defined]
+        request.method = "GET"
+        response = appeal_page(request, pk)
+        response.status_code = 422
+        return response
+    return HttpResponseRedirect(reverse("register-appeal", args=[pk]) + "#search")
 
 
 # --- the indicators page --------------------------------------------------------------------

@@ -407,6 +407,7 @@ def appeal_page(request: HttpRequest, pk: int) -> HttpResponse:
         and selectors.appeal(user, original.pk) is not None,
         "warnings": warnings,
         "map": _map(appeal),
+        **views_outcomes.appeal_context(request, user, appeal),
     }
     return render(request, "register/appeal.html", context)
 

@@ -268,3 +268,53 @@ def test_the_database_refuses_what_one_row_can_say_is_wrong(
     ):
         with pytest.raises(IntegrityError), transaction.atomic():
             bad()
+
+
+# --- the appeal page: the search for a missing person --------------------------------------
+
+
+def test_a_missing_person_appeal_opens_a_search_that_ends_found(
+    make_appeal: Callable[..., Any],
+    users: dict[str, User],
+    session_client: Callable[[User], Any],
+) -> None:
+    appeal = make_appeal(category="missing_person")
+    client = session_client(users["duty_officer_a"])
+    page = client.get(f"/register/appeals/{appeal.pk}/").content.decode()
+    assert 'id="open-search-form"' in page
+    url = f"/register/appeals/{appeal.pk}/search/"
+    too_early = client.post(url, {"action": "open", "opened_on": _day(-2)})
+    assert too_early.status_code == 422 and 'data-field="opened_on"' in too_early.content.decode()
+    assert not PersonSearch.objects.exists()
+    assert client.post(url, {"action": "open", "opened_on": _day(0)}).status_code == 302
+    search = PersonSearch.objects.get(appeal=appeal)
+    late = client.post(url, {"action": "found", "search": search.pk, "outcome_on": "2999-01-01"})
+    assert late.status_code == 422 and "future" in late.content.decode()
+    assert (
+        client.post(
+            url, {"action": "found", "search": search.pk, "outcome_on": _day(1)}
+        ).status_code
+        == 302
+    )
+    search.refresh_from_db()
+    assert (search.outcome, search.outcome_on) == ("found", REGISTERED + dt.timedelta(days=1))
+    twice = client.post(url, {"action": "open", "opened_on": _day(1)})
+    assert twice.status_code == 422 and "already" in twice.content.decode()
+
+
+def test_only_missing_person_appeals_open_searches_and_only_writers_in_scope(
+    make_appeal: Callable[..., Any],
+    users: dict[str, User],
+    session_client: Callable[[User], Any],
+) -> None:
+    other = make_appeal(category="public_order")
+    reply = session_client(users["duty_officer_a"]).post(
+        f"/register/appeals/{other.pk}/search/", {"action": "open", "opened_on": _day(0)}
+    )
+    assert reply.status_code == 422 and 'data-field="appeal"' in reply.content.decode()
+    missing = make_appeal(category="missing_person")
+    url = f"/register/appeals/{missing.pk}/search/"
+    form = {"action": "open", "opened_on": _day(0)}
+    assert session_client(users["national_analyst"]).post(url, form).status_code == 403
+    assert session_client(users["duty_officer_b"]).post(url, form).status_code == 404
+    assert not PersonSearch.objects.exists()

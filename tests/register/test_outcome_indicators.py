@@ -280,3 +280,26 @@ def test_the_section_refuses_out_of_scope_tables(
 ) -> None:
     reply = session_client(users["regional_analyst_b"]).get("/indicators/?year=2025&region=KZ-TA")
     assert reply.status_code == 403
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_the_record_pages_cards_speak_kazakh_and_russian(
+    register: dict[int, Offence],
+    users: dict[str, User],
+    session_client: Callable[[User], Any],
+    make_appeal: Callable[..., Any],
+    language: str,
+) -> None:
+    client = session_client(users["duty_officer_a"])
+    client.cookies["django_language"] = language
+    body = client.get(f"/register/offences/{register[2].pk}/").content.decode()
+    card = body[body.index('id="case-outcome"') :]
+    card = re.sub(r"<[^>]+>", " ", card[: card.index("</section>")])
+    english = ["Case outcome", "Current state", "Taken by", "Record a step", "Damage, tenge",
+               "Repaid on", "Save the damage", "sent to court", "solved"]  # fmt: skip
+    assert [e for e in english if e in card] == []
+    appeal = make_appeal(category="missing_person")
+    body = client.get(f"/register/appeals/{appeal.pk}/").content.decode()
+    card = body[body.index('id="search"') :]
+    card = re.sub(r"<[^>]+>", " ", card[: card.index("</section>")])
+    assert [e for e in ["Search for the missing person", "Open the search"] if e in card] == []
