@@ -13,18 +13,19 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import cast
 
 from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import ExtractYear
 
 from senim.analytics.indicators import Period
 from senim.core.models import User
 from senim.core.scope import scope_level, scoped
+from senim.register.indicators import _counts, data_years
 from senim.register.ingest.schema import ALMATY
 from senim.register.models import (
+    Article,
     CaseStep,
     Damage,
-    Offence,
     OffenceKind,
     PersonSearch,
     Repayment,
@@ -121,33 +122,66 @@ def outcomes(
     def offences(prefix: str, qs: QuerySet) -> QuerySet:
         return _territory(user, qs, prefix, region_id, district_id)
 
+    # Counts of registered offences come from the trigger-kept count tables (as the indicator
+    # table's do), by kind and article; everything about outcomes from the outcome tables.
+    where: dict[str, int] = {}
+    if region_id is not None:
+        where["region_id"] = region_id
+    if district_id is not None:
+        where["district_id"] = district_id
+    registered = {
+        (str(kind), cast(int, article)): n[0]
+        for (kind, article), n in _counts(user, where, (), [period], ("kind", "article")).items()
+    }
+    articles = dict(Article.objects.values_list("id", "severity"))
+    codes = dict(Article.objects.filter(code__in=DRUNK_DRIVING).values_list("id", "code"))
+
+    # A year's registered offences start at its local midnight: bucket by comparisons (an index
+    # range), not by a time-zone conversion of every row.
     solved = offences(
         "offence__",
         CaseStep.objects.filter(step=StepKind.SOLVED, on__gte=period.start, on__lt=period.end),
     )
-    by_year = (
-        solved.annotate(year=ExtractYear("offence__registered_at", tzinfo=ALMATY))
-        .values("year")
+    # The years that can hold registrations: those of the count tables (one MIN/MAX query).
+    known = data_years(user)
+    by_year: list[tuple[int, int]] = []
+    if known:
+        years = range(min(known[0], period.start.year), period.end.year + 1)
+        counts = solved.aggregate(
+            **{
+                f"y{y}": Count(
+                    "id",
+                    filter=Q(
+                        offence__registered_at__gte=_moment(dt.date(y, 1, 1)),
+                        offence__registered_at__lt=_moment(dt.date(y + 1, 1, 1)),
+                    ),
+                )
+                for y in years
+            }
+        )
+        by_year = [(y, counts[f"y{y}"]) for y in years if counts[f"y{y}"]]
+    # Solved by the period's end among the period's registrations: a case is solved on or after
+    # its registration, so only the steps dated inside the period can count.
+    cohort_rows = (
+        solved.filter(
+            offence__registered_at__gte=start,
+            offence__registered_at__lt=end,
+            offence__kind__in=CRIMINAL_KINDS,
+        )
+        .values_list("offence__kind", "offence__article_id")
         .annotate(n=Count("id"))
-        .order_by("year")
+        .order_by()
     )
-    cohort = offences(
-        "",
-        Offence.objects.filter(
-            kind__in=CRIMINAL_KINDS, registered_at__gte=start, registered_at__lt=end
-        ),
-    )
-    # One solved step per case at most (a constraint), so counting the joined steps is exact.
-    solved_q = Q(steps__step=StepKind.SOLVED, steps__on__lt=period.end)
-    groups = (
-        cohort.values("kind", "article__severity")
-        .annotate(registered=Count("id", distinct=True), solved=Count("steps", filter=solved_q))
-        .order_by("kind", "article__severity")
-    )
-    detail = [
-        SolvedShare(g["kind"], g["article__severity"] or "", g["registered"], g["solved"])
-        for g in groups
-    ]
+    solved_cohort = {(str(kind), int(article)): n for kind, article, n in cohort_rows}
+    cells: dict[tuple[str, str], list[int]] = {}
+    for (kind, article), n in registered.items():
+        if kind in CRIMINAL_KINDS:
+            cell = cells.setdefault((kind, articles.get(article) or ""), [0, 0])
+            cell[0] += n
+    for (kind, article), n in solved_cohort.items():
+        cell = cells.setdefault((kind, articles.get(article) or ""), [0, 0])
+        cell[1] += n
+    detail = [SolvedShare(k, sev, reg, sol) for (k, sev), (reg, sol) in sorted(cells.items())]
     shares: list[SolvedShare] = []
     for kind in CRIMINAL_KINDS:
         rows = [s for s in detail if s.kind == kind]
@@ -178,18 +212,13 @@ def outcomes(
         "", PersonSearch.objects.filter(outcome_on__gte=period.start, outcome_on__lt=period.end)
     )
     found = dict(searches.values("kind").annotate(n=Count("id")).values_list("kind", "n"))
-    registered = offences(
-        "", Offence.objects.filter(registered_at__gte=start, registered_at__lt=end)
-    )
-    drunk = dict(
-        registered.filter(article__code__in=DRUNK_DRIVING)
-        .values("kind")
-        .annotate(n=Count("id"))
-        .values_list("kind", "n")
-    )
+    drunk: dict[str, int] = {}
+    for (kind, article), n in registered.items():
+        if article in codes:
+            drunk[kind] = drunk.get(kind, 0) + n
     return Outcomes(
         period=period,
-        solved_by_year=tuple((int(r["year"]), int(r["n"])) for r in by_year),
+        solved_by_year=tuple(by_year),
         shares=tuple(shares),
         crimes=crimes,
         damage=Decimal(damage or 0),
@@ -201,7 +230,9 @@ def outcomes(
             administrative=int(drunk.get(OffenceKind.ADMINISTRATIVE, 0)),
             sample=sample,
         ),
-        administrative=registered.filter(kind=OffenceKind.ADMINISTRATIVE).count(),
+        administrative=sum(
+            n for (kind, _), n in registered.items() if kind == OffenceKind.ADMINISTRATIVE
+        ),
     )
 
 
