@@ -142,37 +142,37 @@ def outcomes(
         "offence__",
         CaseStep.objects.filter(step=StepKind.SOLVED, on__gte=period.start, on__lt=period.end),
     )
-    # The years that can hold registrations: those of the count tables (one MIN/MAX query).
+    # One scan of the period's solved steps, grouped by kind and article, gives both the years of
+    # registration (bucketed by index ranges, not a time-zone conversion of every row) and the
+    # cohort: a case is solved on or after its registration, so only the steps dated inside the
+    # period can count for the period's registrations. The years that can hold registrations
+    # are those of the count tables (one MIN/MAX query).
     known = data_years(user)
-    by_year: list[tuple[int, int]] = []
-    if known:
-        years = range(min(known[0], period.start.year), period.end.year + 1)
-        counts = solved.aggregate(
+    years = range(min([*known[:1], period.start.year]), period.end.year + 1)
+
+    def registered_in(a: dt.date, b: dt.date) -> Q:
+        return Q(offence__registered_at__gte=_moment(a), offence__registered_at__lt=_moment(b))
+
+    rows = (
+        solved.values("offence__kind", "offence__article_id")
+        .annotate(
+            cohort=Count("id", filter=registered_in(period.start, period.end)),
             **{
-                f"y{y}": Count(
-                    "id",
-                    filter=Q(
-                        offence__registered_at__gte=_moment(dt.date(y, 1, 1)),
-                        offence__registered_at__lt=_moment(dt.date(y + 1, 1, 1)),
-                    ),
-                )
+                f"y{y}": Count("id", filter=registered_in(dt.date(y, 1, 1), dt.date(y + 1, 1, 1)))
                 for y in years
-            }
+            },
         )
-        by_year = [(y, counts[f"y{y}"]) for y in years if counts[f"y{y}"]]
-    # Solved by the period's end among the period's registrations: a case is solved on or after
-    # its registration, so only the steps dated inside the period can count.
-    cohort_rows = (
-        solved.filter(
-            offence__registered_at__gte=start,
-            offence__registered_at__lt=end,
-            offence__kind__in=CRIMINAL_KINDS,
-        )
-        .values_list("offence__kind", "offence__article_id")
-        .annotate(n=Count("id"))
         .order_by()
     )
-    solved_cohort = {(str(kind), int(article)): n for kind, article, n in cohort_rows}
+    year_counts = dict.fromkeys(years, 0)
+    solved_cohort: dict[tuple[str, int], int] = {}
+    for row in rows:
+        for y in years:
+            year_counts[y] += row[f"y{y}"]
+        if row["offence__kind"] in CRIMINAL_KINDS and row["cohort"]:
+            key = (str(row["offence__kind"]), int(row["offence__article_id"]))
+            solved_cohort[key] = row["cohort"]
+    by_year = [(y, n) for y, n in year_counts.items() if n]
     cells: dict[tuple[str, str], list[int]] = {}
     for (kind, article), n in registered.items():
         if kind in CRIMINAL_KINDS:
