@@ -112,10 +112,12 @@ _PLACE_GROUPS: dict[str, tuple[tuple[str, ...], list[float]]] = {
 _DEFAULT_PLACES = [0.5, 0.25, 0.05, 0.05, 0.05, 0, 0.05, 0, 0.05]
 PLACE_P = {code: np.array(p) / sum(p) for codes, p in _PLACE_GROUPS.values() for code in codes}
 
-# Probability that the offender is identified ("solved"). Seed 003 says solving reached 98 %
-# for especially grave crimes; fraud and theft are far lower (assumed figures).
-SOLVED_BY_SEVERITY = {"especially_grave": 0.98, "grave": 0.85, "medium": 0.6, "minor": 0.7}
-SOLVED_BY_ARTICLE = {"UK-188": 0.5, "UK-190": 0.35, "UK-205": 0.25}
+# Probability that the offender is identified ("solved"). Seed 003 line 6: solving "of all
+# kinds of crime, especially grave ones included, rose to 98 %": every crime, whatever its
+# gravity or article, is solved at 98 % (senim/demo/outcomes.py makes it exact per year);
+# criminal misdemeanours and administrative offences are assumed figures.
+SOLVED_BY_SEVERITY = {"especially_grave": 0.98, "grave": 0.98, "medium": 0.98, "minor": 0.98}
+SOLVED_BY_ARTICLE: dict[str, float] = {}
 SOLVED_MISDEMEANOUR, SOLVED_ADMINISTRATIVE = 0.8, 0.97
 
 

@@ -24,6 +24,7 @@ from senim.core.models import Unit
 from senim.demo import appeals as appeal_gen
 from senim.demo import db
 from senim.demo import offences as offence_gen
+from senim.demo import outcomes as outcome_gen
 from senim.demo import parties as party_gen
 from senim.demo.articles import article_book
 from senim.demo.calibration import calibration
@@ -161,6 +162,7 @@ def build(
         db.refresh_statistics("core", "register", *(_app_label(hook) for hook in hooks))
         for hook in reversed(hooks):  # apps that build on others' rows go first
             hook.delete()
+        outcome_gen.delete()
         db.delete_demo_rows()
         step("territory, units, officers, facilities, users")
         reset_locator()
@@ -198,10 +200,30 @@ def build(
             places=places,
             until=until,
         )
+        step("case outcomes")
+        last_day = (
+            until.astimezone(LOCAL_ZONE).date()
+            if until is not None
+            else dt.date(max(register_years), 12, 31)
+        )
+        steps = outcome_gen.case_steps(seed, offences, cal=cal, scale=scale, last_day=last_day)
+        damages, payments = outcome_gen.damage(
+            seed, offences, steps, cal=cal, scale=scale, code_of=book.code_of, last_day=last_day
+        )
+        searches = outcome_gen.searches(
+            seed,
+            cal=cal,
+            scale=scale,
+            years=register_years,
+            shares=shares,
+            appeals=appeals,
+            last_day=last_day,
+        )
         step(f"writing {len(appeals.get('external_id', [])):,} appeals")
         _write_appeals(appeals)
         step(f"writing {len(offences['external_id']):,} offences")
         _write_offences(offences, appeals)
+        outcome_counts = outcome_gen.write(offences, steps, damages, payments, searches, appeals)
         step("people and parties")
         party_counts = party_gen.generate(seed, offences, book.code_of)
 
@@ -227,6 +249,7 @@ def build(
             "appeals": len(appeals.get("external_id", [])),
             "appeals_linked": int((offences["appeal_index"] >= 0).sum()),
             **party_counts,
+            **outcome_counts,
             **app_counts,
         }
         summary.seconds = time.perf_counter() - started

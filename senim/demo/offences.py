@@ -15,6 +15,7 @@ import numpy as np
 
 from senim.core.geo import locator
 from senim.core.models import District, Region, RegionKind
+from senim.demo import outcomes as outcome_gen
 from senim.demo.articles import ArticleBook, registration_delay_seconds, statuses
 from senim.demo.calibration import ADMINISTRATIVE_SAMPLE, Calibration
 from senim.demo.cities import CityModel
@@ -238,7 +239,19 @@ def generate(
     for p in parts:
         p["parent"] = np.where(p["parent"] >= 0, p["parent"] + offset, -1)
         offset += len(p["parent"])
-    cols = _finish(seed, concat(parts), book, last_year=max(years))
+    cols = concat(parts)
+    # Seed 003's drunk drivers, exactly (senim/demo/outcomes.py).
+    redraw = {}
+    for kind, pool in book.pools.items():
+        weight = np.where(np.isin(pool.codes, ["UK-346", "KoAP-608"]), 0.0, pool.p)
+        redraw[kind] = (pool.ids, weight / weight.sum())
+    ids = {
+        str(c): int(i)
+        for pool in book.pools.values()
+        for i, c in zip(pool.ids, pool.codes, strict=True)
+    }
+    outcome_gen.pin_drunk_driving(seed, cols, cal=cal, scale=scale, article_ids=ids, redraw=redraw)
+    cols = _finish(seed, cols, book, last_year=max(years))
     # The register as it stood at the cut-off: an offence committed on the last evening but
     # registered after midnight is not in it yet.
     cutoff = local_to_utc(np.array([local_midnight(max(years) + 1)]))[0]

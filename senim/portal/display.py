@@ -52,7 +52,13 @@ def shown(key: str, f: dict[str, Any] | None) -> Shown:
             return Shown(None, detail)
         return Shown(_n(f["rate"]), detail, f["population_is_placeholder"], f["change_pct"])
     if key == "solved":
-        return Shown(f"{_n(f['share'])} %", f"{_n(f['solved'], 0)} / {_n(f['registered'], 0)}")
+        # The cohort definition, said on the figure itself (methodology.py gives the formula):
+        # of the year's registered criminal offences, those solved so far.
+        return Shown(
+            f"{_n(f['share'])} %",
+            _("%(solved)s of %(registered)s registered in the year, solved so far")
+            % {"solved": _n(f["solved"], 0), "registered": _n(f["registered"], 0)},
+        )
     if key == "response_102":
         return Shown(
             _n(f["median_min"]),

@@ -196,3 +196,104 @@ def offender_structure(request: HttpRequest, filters: Query[IndicatorFilters]) -
         "group_offences": s.group_offences,
         "group_share": s.group_share,
     }
+
+
+class SolvedShareOut(Schema):
+    kind: str
+    severity: str = Field(description="Gravity; empty on the kind's row over all gravities")
+    label: str
+    registered: int
+    solved: int
+    share: float | None
+
+
+class YearCountOut(Schema):
+    registration_year: int
+    solved: int
+
+
+class OutcomesOut(Schema):
+    level: str
+    territory: PlaceOut
+    date_from: dt.date
+    date_to: dt.date = Field(description="Last day of the period, inclusive")
+    solved_share_definition: Literal["cohort"] = Field(
+        description="cohort: of the crimes registered in the period, the share solved by its end"
+    )
+    crimes_registered: int
+    crimes_solved: int
+    crimes_solved_share: float | None
+    solved_in_period: int
+    solved_in_period_of_earlier_years: int
+    solved_by_registration_year: list[YearCountOut]
+    solved_share: list[SolvedShareOut]
+    damage_tenge: str = Field(description="Decimal, tenge: damage of the period's offences")
+    repaid_tenge: str = Field(description="Decimal, tenge: repaid in the period")
+    missing_found: int
+    wanted_caught: int
+    drunk_drivers: int
+    drunk_drivers_criminal: int
+    drunk_drivers_administrative_records: int
+    administrative_records: int
+    administrative_sample: int = Field(
+        description="One administrative record stands for this many (1 outside the demo)"
+    )
+
+
+@router.get(
+    "/outcomes",
+    response={200: OutcomesOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Case outcomes: share solved, solved by year of registration, repaid damage",
+)
+def case_outcomes(request: HttpRequest, filters: Query[IndicatorFilters]) -> Any:
+    """What became of the territory's cases and searches in the period (the kind filter does
+    not apply). See docs/indicators.md, "Case outcomes"."""
+    from senim.register.outcome_indicators import DEFINITION, administrative_sample, outcomes
+
+    table = _build(request, filters)
+    if isinstance(table, Status):
+        return table
+    o = outcomes(
+        user=request.auth,  # type: ignore[attr-defined]
+        period=table.period,
+        region_id=table.region.id if table.region else None,
+        district_id=table.district.id if table.district else None,
+        sample=administrative_sample(),
+    )
+    place = table.district or table.region or table.country
+    return {
+        "level": table.level,
+        "territory": place.__dict__,
+        "date_from": table.period.start,
+        "date_to": table.period.last_day,
+        "solved_share_definition": DEFINITION,
+        "crimes_registered": o.crimes.registered,
+        "crimes_solved": o.crimes.solved,
+        "crimes_solved_share": o.crimes.share,
+        "solved_in_period": o.solved_in_period,
+        "solved_in_period_of_earlier_years": o.earlier_years_solved,
+        "solved_by_registration_year": [
+            {"registration_year": y, "solved": n} for y, n in o.solved_by_year
+        ],
+        "solved_share": [
+            {
+                "kind": s.kind,
+                "severity": "" if s.total else s.severity,
+                "label": f"{kind_label(s.kind)}"
+                + ("" if s.total else f" — {severity_label(s.severity)}"),
+                "registered": s.registered,
+                "solved": s.solved,
+                "share": s.share,
+            }
+            for s in o.shares
+        ],
+        "damage_tenge": str(o.damage),
+        "repaid_tenge": str(o.repaid),
+        "missing_found": o.missing_found,
+        "wanted_caught": o.wanted_caught,
+        "drunk_drivers": o.drunk.total,
+        "drunk_drivers_criminal": o.drunk.criminal,
+        "drunk_drivers_administrative_records": o.drunk.administrative,
+        "administrative_records": o.administrative,
+        "administrative_sample": o.drunk.sample,
+    }

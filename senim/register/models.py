@@ -358,18 +358,23 @@ class PlaceType(models.TextChoices):
 
 class OffenceStatus(models.TextChoices):
     REGISTERED = "registered", _("registered")
+    SUSPENDED = "suspended", _("suspended")
     SOLVED = "solved", _("solved")
     TERMINATED = "terminated", _("terminated")
     SENT_TO_COURT = "sent_to_court", _("sent to court")
 
 
-# The lifecycle: a registered offence may move on; a closed one does not go back.
+# The lifecycle: a registered offence may move on; a closed one does not go back. A suspended
+# case (offender not identified) is resumed by solving it. The dated steps of a criminal case
+# are kept in CaseStep (outcome_models.py), whose order is CASE_STEP_TRANSITIONS there.
 OFFENCE_TRANSITIONS = {
     OffenceStatus.REGISTERED: {
+        OffenceStatus.SUSPENDED,
         OffenceStatus.SOLVED,
         OffenceStatus.TERMINATED,
         OffenceStatus.SENT_TO_COURT,
     },
+    OffenceStatus.SUSPENDED: {OffenceStatus.SOLVED, OffenceStatus.TERMINATED},
     OffenceStatus.SOLVED: {OffenceStatus.SENT_TO_COURT},
     OffenceStatus.TERMINATED: set(),
     OffenceStatus.SENT_TO_COURT: set(),
@@ -502,3 +507,17 @@ class OffenceMonthly(OffenceCount):
                 nulls_distinct=False,
             ),
         ]
+
+
+# Case outcomes (steps, damage, repayments, searches) live in their own module to keep this one
+# readable; importing them here registers them with the app.
+from senim.register.outcome_models import (  # noqa: E402, F401
+    CASE_STEP_TRANSITIONS,
+    CaseStep,
+    Damage,
+    PersonSearch,
+    Repayment,
+    SearchKind,
+    SearchOutcome,
+    StepKind,
+)

@@ -322,6 +322,10 @@ def load_file(
     *, user: User, kind: str, handle: IO[bytes], fmt: str, source_name: str
 ) -> LoadSummary:
     """Load an uploaded file; rows outside the caller's scope are refused one by one."""
+    from senim.register.ingest import outcomes as outcome_files  # it builds on this module
+
+    if kind in outcome_files.KINDS:
+        return _load_outcomes(user=user, kind=kind, handle=handle, fmt=fmt, source_name=source_name)
     summary = pipeline.ingest(
         handle=handle,
         kind=kind,
@@ -335,6 +339,35 @@ def load_file(
     audit.record(
         action="upload",
         model=writers.MODELS[kind]._meta.label,
+        actor=user.get_username(),
+        details={
+            "source": source_name,
+            "read": summary.read,
+            "loaded": summary.loaded,
+            "unchanged": summary.unchanged,
+            "rejected": summary.rejected,
+        },
+    )
+    return summary
+
+
+def _load_outcomes(
+    *, user: User, kind: str, handle: IO[bytes], fmt: str, source_name: str
+) -> LoadSummary:
+    """Case steps or damage (senim.register.ingest.outcomes), inside the caller's territory."""
+    from senim.register.ingest import outcomes as outcome_files
+
+    summary = outcome_files.ingest(
+        handle=handle,
+        kind=kind,
+        fmt=fmt,
+        user=user,
+        actor=user.get_username(),
+        source_name=source_name,
+    )
+    audit.record(
+        action="upload",
+        model=f"register.{kind}",
         actor=user.get_username(),
         details={
             "source": source_name,

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from senim.analytics.indicators import UNKNOWN, OffenderStructure
 from senim.core.models import Sex, User
 from senim.core.scope import scope_level
-from senim.register import exports
+from senim.register import exports, views_outcomes
 from senim.register.indicators import (
     IndicatorTable,
     UnknownTerritory,
@@ -269,5 +269,6 @@ def indicators_page(request: HttpRequest) -> HttpResponse:
             "sector": _("Sector"),
             "self": _("District"),
         }[table.child_level],
+        **views_outcomes.indicators_context(user, table),
     }
     return render(request, "indicators/page.html", context)

@@ -40,7 +40,7 @@ from senim.core.errors import Invalid, UseCaseError
 from senim.core.models import District, Region, Sector, User
 from senim.core.permissions import Perm, can
 from senim.core.scope import scope_level
-from senim.register import records, selectors
+from senim.register import records, selectors, views_outcomes
 from senim.register.ingest.schema import ALMATY
 from senim.register.models import (
     Appeal,
@@ -407,6 +407,7 @@ def appeal_page(request: HttpRequest, pk: int) -> HttpResponse:
         and selectors.appeal(user, original.pk) is not None,
         "warnings": warnings,
         "map": _map(appeal),
+        **views_outcomes.appeal_context(request, user, appeal),
     }
     return render(request, "register/appeal.html", context)
 
@@ -445,5 +446,6 @@ def offence_page(request: HttpRequest, pk: int) -> HttpResponse:
         "appeal": appeal,
         "appeal_visible": appeal is not None and selectors.appeal(user, appeal.pk) is not None,
         "map": _map(offence),
+        **views_outcomes.record_context(request, user, offence),
     }
     return render(request, "register/offence.html", context)

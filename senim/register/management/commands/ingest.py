@@ -6,16 +6,20 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from senim.register.ingest import outcomes
 from senim.register.ingest.pipeline import KINDS, FileRejected, ingest, write_errors
 from senim.register.ingest.readers import FORMATS, UnreadableFile, detect_format
 
 
 class Command(BaseCommand):
-    help = "Load appeals or offences from a CSV, JSON Lines or XLSX file (see docs/ingest.md)."
+    help = (
+        "Load appeals, offences or case outcomes from a CSV, JSON Lines or XLSX file "
+        "(see docs/ingest.md)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", type=Path)
-        parser.add_argument("--kind", required=True, choices=KINDS)
+        parser.add_argument("--kind", required=True, choices=(*KINDS, *outcomes.KINDS))
         parser.add_argument("--format", choices=FORMATS, help="default: from the file name")
         parser.add_argument(
             "--errors", type=Path, help="where rejected rows go (default: PATH.errors.csv)"
@@ -41,16 +45,25 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         with path.open("rb") as handle:
             try:
-                summary = ingest(
-                    handle=handle,
-                    kind=options["kind"],
-                    fmt=fmt,
-                    actor="cli",
-                    source_name=path.name,
-                    batch_size=options["batch_size"],
-                    progress=not options["no_progress"] and sys.stderr.isatty(),
-                    bulk=options["bulk"],
-                )
+                if options["kind"] in outcomes.KINDS:
+                    summary = outcomes.ingest(
+                        handle=handle,
+                        kind=options["kind"],
+                        fmt=fmt,
+                        actor="cli",
+                        source_name=path.name,
+                    )
+                else:
+                    summary = ingest(
+                        handle=handle,
+                        kind=options["kind"],
+                        fmt=fmt,
+                        actor="cli",
+                        source_name=path.name,
+                        batch_size=options["batch_size"],
+                        progress=not options["no_progress"] and sys.stderr.isatty(),
+                        bulk=options["bulk"],
+                    )
             except FileRejected as error:
                 raise CommandError(f"{path}: {error}. Nothing was loaded.") from error
         self.stdout.write(
