@@ -8,10 +8,11 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Path, Query, Schema
+from ninja import Field, Schema
 
+from senim.core.bounds import Id, Year
 from senim.oversight import bodies
-from senim.oversight.api import ERRORS, MAX_ID, _run, _user, router
+from senim.oversight.api import ERRORS, _run, _user, router
 
 
 class BodyLineOut(Schema):
@@ -56,7 +57,7 @@ class SanctionOut(Schema):
     response={200: BodiesOut, **ERRORS},
     summary="Visits, recommendations and sanctions of the NPM, the Ombudsman, the representatives",
 )
-def visiting_bodies(request: HttpRequest, year: int = Query(..., ge=2000, le=2100)) -> Any:
+def visiting_bodies(request: HttpRequest, year: Year) -> Any:
     def read() -> dict[str, Any]:
         user = _user(request)
         return {
@@ -83,7 +84,7 @@ def visiting_bodies(request: HttpRequest, year: int = Query(..., ge=2000, le=210
 def add_sanction(
     request: HttpRequest,
     payload: SanctionIn,
-    recommendation_id: int = Path(..., ge=1, le=MAX_ID),
+    recommendation_id: Id,
 ) -> Any:
     return _run(
         lambda: bodies.add_sanction(

@@ -267,6 +267,54 @@ WRITES: dict[str, list[str] | str] = {
     "POST /users/<int:pk>/": [
         "tests/core/test_user_management.py::test_role_and_scope_are_changed_with_old_and_new_values_in_the_audit_log",
     ],
+    # --- added with issue 17 (case outcomes, thematic results, visiting bodies, redress)
+    "POST /register/offences/<int:pk>/outcome/": [
+        "tests/register/test_case_outcomes.py::test_only_writing_roles_in_scope_record_steps",
+        "tests/register/test_outcome_indicators.py::test_roles_and_territory_decide_who_records",
+    ],
+    "POST /register/appeals/<int:pk>/search/": [
+        "tests/register/test_case_outcomes.py::test_only_missing_person_appeals_open_searches_and_only_writers_in_scope",
+    ],
+    "POST /api/results/{kind}/load": [
+        "tests/results/test_loading_files.py::test_scope_limits_what_a_regional_analyst_loads",
+        "tests/results/test_pages_and_api.py::test_the_api_refuses_unauthorised_reads_and_writes",
+    ],
+    "POST /results/load/": [
+        "tests/results/test_loading_files.py::test_scope_limits_what_a_regional_analyst_loads",
+        "tests/results/test_loading_files.py::test_the_upload_form_shows_each_rows_error_and_refuses_other_roles",
+    ],
+    "POST /results/<slug:kind>/": [
+        "tests/results/test_loading_files.py::test_the_record_form_takes_one_record_with_the_files_checks",
+    ],
+    "POST /api/oversight/recommendations/{recommendation_id}/sanctions": [
+        "tests/oversight/test_visiting_bodies.py::test_sanctions_follow_a_recommendation_and_bad_ones_are_refused",
+    ],
+    "POST /oversight/recommendations/<int:pk>/sanctions/": [
+        "tests/oversight/test_visiting_bodies.py::test_sanctions_follow_a_recommendation_and_bad_ones_are_refused",
+    ],
+    "POST /api/safeguards/compensation": [
+        "tests/safeguards/test_redress.py::test_a_duplicate_and_a_foreign_region_are_refused",
+    ],
+    "POST /safeguards/redress/new/": [
+        "tests/safeguards/test_redress.py::test_a_duplicate_and_a_foreign_region_are_refused",
+    ],
+    "POST /api/safeguards/book-entries": [
+        "tests/safeguards/test_redress.py::test_a_book_entry_of_another_region_is_refused",
+    ],
+    "POST /safeguards/redress/book/new/": [
+        "tests/safeguards/test_redress.py::test_a_book_entry_of_another_region_is_refused",
+    ],
+    # --- the public complaint form and internal security's queue of it
+    "POST /open/complaint/": "no territory: a citizen's public form, no account "
+    "(tests/integrity/test_portal_complaints.py::test_one_address_may_send_a_limited_number_a_day)",
+    "POST /open/complaint/status/": "no territory: a lookup by reference and access code",
+    "POST /integrity/complaints/portal/<int:pk>/decline/": [
+        "tests/integrity/test_portal_complaints.py::test_another_regions_portal_complaint_answers_as_unknown",
+    ],
+    # --- the inspector's own working time
+    "POST /prevention/time/": [
+        "tests/prevention/test_working_time.py::test_only_an_inspector_records_and_only_their_own_entries_are_removed",
+    ],
 }
 
 # Endpoints whose entry above names a test of the role only, not yet of a write into another
@@ -287,6 +335,9 @@ PENDING = {
     "POST /integrity/officers/<str:badge>/discipline/",
     "POST /oversight/visits/<int:pk>/obstructions/",
     "POST /api/oversight/visits/{visit_id}/obstructions",
+    "POST /results/<slug:kind>/",
+    "POST /oversight/recommendations/<int:pk>/sanctions/",
+    "POST /api/oversight/recommendations/{recommendation_id}/sanctions",
 }
 
 

@@ -186,3 +186,15 @@ def test_a_complaint_records_who_considers_it_and_refuses_an_unknown_one(
     assert refused.value.field == "handled_by"
     year = timezone.localdate().year
     assert redress.handled_by(user=users["national_analyst"], year=year)["representative"] == 1
+
+
+def test_a_book_entry_of_another_region_is_refused(users: dict[str, User]) -> None:
+    with pytest.raises(UseCaseError) as refused:
+        redress.record_book_entry(
+            user=users["prosecutor_a"],
+            external_id="B-X",
+            entered_on=TODAY - dt.timedelta(days=1),
+            source_system="test",
+            region="KZ-TB",
+        )
+    assert refused.value.status == 403 and not BookEntry.objects.exists()
