@@ -8,7 +8,7 @@ from typing import IO, cast
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -198,7 +198,12 @@ def institutions(request: HttpRequest) -> HttpResponse:
     if region:
         qs = qs.filter(facility__region__iso=region)
     if q:
-        qs = qs.filter(facility__name__icontains=q) | qs.filter(code__icontains=q)
+        qs = qs.filter(
+            Q(facility__name__icontains=q)
+            | Q(facility__name_kk__icontains=q)
+            | Q(facility__name_en__icontains=q)
+            | Q(code__icontains=q)
+        )
     counts = dict(
         scope.institutions(acc)
         .filter(active=True)
