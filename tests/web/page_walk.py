@@ -62,6 +62,14 @@ class Walk:
             return
         for line in self.judge(blocks_of(page), language):
             self.problems.append(f"{who} {language} {path}: {line}")
+        if language == "kk":
+            # Kazakh words run longest: the page must still fit the window (headers wrap, a wide
+            # table scrolls inside its card, not the page).
+            overflow = page.evaluate("() => document.documentElement.scrollWidth - innerWidth")
+            if overflow > 1:
+                self.problems.append(
+                    f"{who} kk {path}: the page is {overflow}px wider than the window"
+                )
 
     def run(
         self, page: Any, base: str, who: str, *, start: list[str] | None = None, depth: int = 2
