@@ -149,7 +149,11 @@ class FacilityKind(models.Model):
 class Facility(models.Model):
     """A place of detention or closed institution, tied to a region."""
 
+    # `name` is the name as registered (in Russian where the register keeps it so); the Kazakh
+    # and English names are shown on Kazakh and English pages (issue 16 item 9).
     name = models.CharField(_("name"), max_length=300)
+    name_kk = models.CharField(_("name (Kazakh)"), max_length=300, blank=True, default="")
+    name_en = models.CharField(_("name (English)"), max_length=300, blank=True, default="")
     kind = models.ForeignKey(FacilityKind, models.PROTECT, related_name="facilities")
     region = models.ForeignKey(Region, models.PROTECT, related_name="facilities")
     district = models.ForeignKey(District, models.PROTECT, null=True, blank=True)
@@ -159,8 +163,14 @@ class Facility(models.Model):
     class Meta:
         verbose_name = _("facility")
 
+    @property
+    def display_name(self) -> str:
+        """The name in the page's language, the registered name where that one is missing."""
+        lang = (get_language() or "kk")[:2]
+        return {"kk": self.name_kk, "en": self.name_en}.get(lang, "") or self.name
+
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
 
 
 class Sex(models.TextChoices):

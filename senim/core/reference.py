@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable, Iterable
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -146,3 +147,19 @@ def load_all() -> None:
 
 def load_after_migrate(**kwargs: object) -> None:
     load_all()
+
+
+@cache
+def _police_titles() -> dict[str, dict[str, str]]:
+    return {row["name_ru"].lower(): row for row in read_csv(DATA_DIR / "police_titles.csv")}
+
+
+def police_title(text: str) -> str:
+    """An officer's special rank or post (stored as registered, in Russian) in the page's
+    language, from data/police_titles.csv; a title not listed there is shown as stored."""
+    from django.utils.translation import get_language
+
+    row = _police_titles().get(text.strip().lower())
+    if row is None:
+        return text
+    return row.get(f"name_{(get_language() or 'kk')[:2]}") or text

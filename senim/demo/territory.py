@@ -280,6 +280,23 @@ FACILITY_LABELS = {
     "guardhouse": "Гауптвахта",
     "nsc_isolator": "СИЗО КНБ",
 }
+
+
+def facility_names(
+    label_ru: str, kind: FacilityKind, region: Region, n: int, *, police: bool
+) -> dict[str, str]:
+    """A synthetic facility's name in Russian (as registered), Kazakh and English: the kind and
+    the region (its police department's, ПД / ДП, for police places) and a number."""
+    place = genitive_ru(region.name_ru, city=region.kind == "city")
+    kind_kk = kind.name_kk[:1].lower() + kind.name_kk[1:]
+    return {
+        "name": f"{label_ru} {'ДП ' if police else ''}{place} №{n}",
+        "name_kk": f"{region.name_kk} {'ПД ' if police else ''}{kind_kk} №{n}",
+        "name_en": f"{kind.name_en} No. {n}, {region.name_en}"
+        + (" Police Department" if police else ""),
+    }
+
+
 CAPACITY = {"ivs": (20, 80), "colony": (300, 1500), "sizo": (200, 1200), "prison": (200, 800)}
 
 
@@ -298,15 +315,13 @@ def build_facilities(units: dict[str, Any]) -> list[Facility]:
         for region, count in zip(
             regions, largest_remainder(kind.count_2025 or 0, population), strict=True
         ):
-            place = genitive_ru(region.name_ru, city=region.kind == "city")
-            owner = f"ДП {place}" if police else place
             options = districts.get(region.id, [])
             for n in range(1, int(count) + 1):
                 low, high = CAPACITY.get(kind.code, (10, 200))
                 district = options[int(rng.integers(0, len(options)))] if options else None
                 rows.append(
                     {
-                        "name": f"{label} {owner} №{n}",
+                        **facility_names(label, kind, region, n, police=police),
                         "kind_id": kind.id,
                         "region": region,
                         "district": district,

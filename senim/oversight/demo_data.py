@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from senim.core.models import Facility, FacilityKind, Region, Role, User
 from senim.demo.common import PASSWORD, largest_remainder, rng_for
-from senim.demo.territory import FACILITY_LABELS, genitive_ru
+from senim.demo.territory import FACILITY_LABELS, facility_names
 from senim.oversight import demo_bodies, planning, registry
 from senim.oversight.categories import CATEGORY_OF_KIND
 from senim.oversight.checklist import Item
@@ -215,8 +215,63 @@ TEXTS = {  # finding, recommendation (synthetic wording)
     ),
 }
 
+# The same wording in Kazakh: monitors write in either language, so the demo's visits are
+# written half in Kazakh, half in Russian (by the visit's number), and pages in another language
+# show them as original-language quotes (synthetic wording, translated for the demo).
+TEXTS_KK = {
+    Item.LIVING_SPACE: (
+        "Бір адамға 2,5 м² тұрғын алаң нормасы сақталмайды.",
+        "Бір адамға 2,5 м² тұрғын алаң нормасын қамтамасыз ету.",
+    ),
+    Item.FOOD: ("Тамақтану нормаларға сәйкес келмейді.", "Тамақтануды нормаларға сәйкес келтіру."),
+    Item.MEDICAL_CARE: (
+        "Тұрақты медицина қызметкері жоқ.",
+        "Медициналық көмекке қолжетімділікті қамтамасыз ету.",
+    ),
+    Item.TERMINALS: (
+        "Өтініш беруге арналған терминал жұмыс істемейді.",
+        "Терминалдар мен таксофондардың жұмысын қалпына келтіру.",
+    ),
+    Item.CAMERAS: (
+        "Бейнебақылау камералары жоқ немесе ақаулы.",
+        "Бейнебақылауды қалпына келтіру.",
+    ),
+    Item.SANITATION: (
+        "Ыстық су жоқ, санитариялық тораптар қанағаттанарлықсыз жағдайда.",
+        "Ыстық сумен жабдықтауды және санитариялық жағдайды қамтамасыз ету.",
+    ),
+    Item.ACCESSIBILITY: (
+        "Мүгедектігі бар адамдарға арналған пандус пен тұтқалар жоқ.",
+        "Мүгедектігі бар адамдар үшін қолжетімділікті қамтамасыз ету.",
+    ),
+    Item.WORK_EDUCATION: (
+        "Ұсталғандар жұмыспен және оқумен қамтылмаған.",
+        "Жұмысқа орналастыру мен оқытуды ұйымдастыру.",
+    ),
+    Item.MEDICINES: (
+        "Жарамдылық мерзімі өткен дәрілер табылды.",
+        "Мерзімі өткен дәрілерді алып тастау, мерзімдерді есепке алуды жолға қою.",
+    ),
+    Item.STAFF_VIOLENCE: (
+        "Ұсталғандар қызметкердің күш қолданғаны туралы хабарлады.",
+        "Тексеру жүргізу және сотқа дейінгі тергеп-тексеру органдарына хабарлау.",
+    ),
+    Item.FEMALE_STAFF: (
+        "Ауысымда әйелдермен жұмыс істейтін әйел қызметкерлер жоқ.",
+        "Әр ауысымда әйел қызметкерлердің болуын қамтамасыз ету.",
+    ),
+    Item.FOREIGNERS: (
+        "Шетелдіктер мен азаматтығы жоқ адамдардың құжаттары жоқ.",
+        "Шетелдіктер мен азаматтығы жоқ адамдарды құжаттандыру шараларын қабылдау.",
+    ),
+    Item.DISCIPLINE: (
+        "Жазалар медициналық қорытындысыз қолданылған.",
+        "Жазаларды тек медициналық қорытындымен қолдану.",
+    ),
+}
 
-RATES = Rates(UNANNOUNCED_SHARE, VIOLATION_RATE, APPLIES, TEXTS)  # type: ignore[arg-type]
+
+RATES = Rates(UNANNOUNCED_SHARE, VIOLATION_RATE, APPLIES, TEXTS, TEXTS_KK)  # type: ignore[arg-type]
 
 
 def delete() -> None:
@@ -325,21 +380,15 @@ def _institutions(regions: list[Region]) -> list[Inst]:
     kinds = {k.code: k for k in FacilityKind.objects.filter(code__in=INSTITUTIONS)}
     counts = _kind_counts(kinds)
     wanted: list[tuple[int, str, int, str]] = []  # kind id, name, region id, register code
+    other_names: dict[tuple[int, str], dict[str, str]] = {}  # Kazakh and English names
     for code, total in counts.items():
         kind = kinds[code]
         police = kind.agency_code == "mia_police"
         for region, count in zip(regions, largest_remainder(total, population), strict=True):
-            place = genitive_ru(region.name_ru, city=region.kind == "city")
-            owner = f"ДП {place}" if police else place
             for n in range(1, int(count) + 1):
-                wanted.append(
-                    (
-                        kind.pk,
-                        f"{LABELS[code]} {owner} №{n}",
-                        region.pk,
-                        f"{region.iso}-{code}-{n:04d}",
-                    )
-                )
+                names = facility_names(LABELS[code], kind, region, n, police=police)
+                wanted.append((kind.pk, names["name"], region.pk, f"{region.iso}-{code}-{n:04d}"))
+                other_names[(kind.pk, names["name"])] = names
     have = {(k, n): pk for pk, k, n in Facility.objects.values_list("pk", "kind_id", "name")}
     new = [w for w in wanted if (w[0], w[1]) not in have]
     insert(
@@ -347,8 +396,21 @@ def _institutions(regions: list[Region]) -> list[Inst]:
         {
             "kind_id": [w[0] for w in new],
             "name": [w[1] for w in new],
+            "name_kk": [other_names[(w[0], w[1])]["name_kk"] for w in new],
+            "name_en": [other_names[(w[0], w[1])]["name_en"] for w in new],
             "region_id": [w[2] for w in new],
         },
+    )
+    # Places a demo built before they had Kazakh and English names get them now.
+    unnamed = Facility.objects.filter(name_kk="").values_list("pk", "kind_id", "name")
+    Facility.objects.bulk_update(
+        [
+            Facility(pk=pk, **{k: v for k, v in other_names[(kind, name)].items() if k != "name"})
+            for pk, kind, name in unnamed
+            if (kind, name) in other_names
+        ],
+        ["name_kk", "name_en"],
+        batch_size=1000,
     )
     have = {(k, n): pk for pk, k, n in Facility.objects.values_list("pk", "kind_id", "name")}
     registered = set(Institution.objects.values_list("facility_id", flat=True))

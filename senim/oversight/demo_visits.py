@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -47,7 +47,13 @@ class Rates:
     unannounced: float
     violation: dict[str, float]
     applies: dict[str, set[str]]
-    texts: dict[str, tuple[str, str]]
+    texts: dict[str, tuple[str, str]]  # finding, recommendation in Russian
+    texts_kk: dict[str, tuple[str, str]] = field(default_factory=dict)  # the same in Kazakh
+
+    def wording(self, visit_id: int) -> dict[str, tuple[str, str]]:
+        """The visit's texts: every other visit is written in Kazakh (by number, not by the
+        random stream, so the calibrated figures do not move)."""
+        return self.texts_kk if self.texts_kk and visit_id % 2 == 0 else self.texts
 
 
 def build_year(
@@ -136,7 +142,13 @@ def _checklists(
             )
             if item in violated:
                 mine.append(item.value)
-                _append(found, v.pk, item.value, rates.texts[item][0], item == Item.STAFF_VIOLENCE)
+                _append(
+                    found,
+                    v.pk,
+                    item.value,
+                    rates.wording(v.pk)[item][0],
+                    item == Item.STAFF_VIOLENCE,
+                )
         per.append(mine)
     insert(ChecklistAnswer, answers)
     ids = next_ids(Finding, len(found["visit_id"]))
@@ -214,7 +226,7 @@ def _recommendations(
                 finding,
                 inst.id,
                 inst.agency,
-                rates.texts[item][1],
+                rates.wording(v.pk)[item][1],
                 sent_on,
                 due_on,
                 RecStatus.SENT.value,

@@ -73,7 +73,7 @@ def obstruction_pdf(obstruction: Obstruction, *, language: str, demo: bool = Fal
         facts = {
             "date": f"{when:%d.%m.%Y}",
             "time": f"{when:%H:%M}",
-            "institution": facility.name,
+            "institution": facility.display_name,
             "region": region.name,
             "team": team,
             "official": obstruction.official,

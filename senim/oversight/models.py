@@ -34,7 +34,7 @@ class Institution(models.Model):
         verbose_name = _("mandated institution")
 
     def __str__(self) -> str:
-        return f"{self.facility.name} ({self.code})"
+        return f"{self.facility.display_name} ({self.code})"
 
 
 class BodyKind(models.TextChoices):
@@ -170,7 +170,7 @@ class Visit(models.Model):
         indexes = [models.Index(fields=["visited_on"], name="npm_visit_day")]
 
     def __str__(self) -> str:
-        return f"{self.visited_on:%Y-%m-%d} · {self.institution.facility.name}"
+        return f"{self.visited_on:%Y-%m-%d} · {self.institution.facility.display_name}"
 
     @property
     def body_kind(self) -> str:

@@ -65,7 +65,7 @@ def _message(stage: str, recs: list[Recommendation]) -> tuple[str, str]:
         _("%(due)s · %(institution)s · %(agency)s: %(text)s")
         % {
             "due": rec.due_on.isoformat(),
-            "institution": rec.institution.facility.name,
+            "institution": rec.institution.facility.display_name,
             "agency": agency_label(rec.agency),
             "text": rec.text[:200],
         }

@@ -12,11 +12,13 @@ from typing import IO, Any, cast
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -39,6 +41,7 @@ from senim.oversight.models import (
     SanctionKind,
 )
 
+PAGE_SIZE = 100  # rows per page of a long list
 ROWS = 2  # blank finding / recommendation rows on the new-visit form
 
 
@@ -366,10 +369,13 @@ def recommendations(request: HttpRequest) -> HttpResponse:
     if body in bodies.VISITING:
         qs = qs.filter(visit__group__kind=body)
     counts = dict(qs.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    page = Paginator(qs.order_by("due_on", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         **web.nav("recs", acc),
-        "recs": [(r, agency_label(r.agency)) for r in qs.order_by("due_on", "pk")[:300]],
-        "count": qs.count(),
+        "recs": [(r, agency_label(r.agency)) for r in page],
+        "page": page,
+        "query": urlencode({"status": status, "agency": agency}),
+        "count": page.paginator.count,
         "counts": [(s, label, counts.get(s, 0)) for s, label in RecStatus.choices],
         "status": status,
         "agency": agency,

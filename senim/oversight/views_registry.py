@@ -8,11 +8,12 @@ from typing import IO, cast
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,8 +23,18 @@ from senim.oversight import access as scope
 from senim.oversight import documents, planning, registry, tables, web
 from senim.oversight.categories import AGENCIES, agency_label
 from senim.oversight.errors import Invalid, OversightError
-from senim.oversight.models import Body, BodyKind, Member, PlanStatus, Position, VisitPlan
+from senim.oversight.models import (
+    Body,
+    BodyKind,
+    Member,
+    PlannedVisit,
+    PlanStatus,
+    Position,
+    VisitPlan,
+)
 from senim.register.ingest.readers import UnreadableFile, detect_format
+
+PAGE_SIZE = 100  # rows per page of a long list
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -134,20 +145,22 @@ def plans(request: HttpRequest) -> HttpResponse:
     chosen = request.GET.get("group", "")
     group = next((g for g in groups if str(g.pk) == chosen), groups[0] if groups else None)
     plan = VisitPlan.objects.filter(group=group, year=year).first() if group else None
+    entries = (
+        plan.entries.select_related("institution__facility__kind").order_by("institution__code")
+        if plan
+        else PlannedVisit.objects.none()
+    )
+    missing = planning.missing(plan) if plan else (planning.required(group, year) if group else [])
     context = {
         **web.nav("plans", acc),
         "groups": groups,
         "group": group,
         "year": year,
         "plan": plan,
-        "entries": plan.entries.select_related("institution__facility__kind").order_by(
-            "institution__code"
-        )
-        if plan
-        else [],
-        "missing": planning.missing(plan)
-        if plan
-        else (planning.required(group, year) if group else []),
+        # Both lists paginate: a group's plan runs to hundreds of institutions.
+        "entries": Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page")),
+        "missing": Paginator(missing, PAGE_SIZE).get_page(request.GET.get("due_page")),
+        "query": urlencode({"group": group.pk if group else "", "year": year}),
         "can_edit": bool(
             group and acc.may_record(group) and (plan is None or plan.status == PlanStatus.DRAFT)
         ),
@@ -198,7 +211,12 @@ def institutions(request: HttpRequest) -> HttpResponse:
     if region:
         qs = qs.filter(facility__region__iso=region)
     if q:
-        qs = qs.filter(facility__name__icontains=q) | qs.filter(code__icontains=q)
+        qs = qs.filter(
+            Q(facility__name__icontains=q)
+            | Q(facility__name_kk__icontains=q)
+            | Q(facility__name_en__icontains=q)
+            | Q(code__icontains=q)
+        )
     counts = dict(
         scope.institutions(acc)
         .filter(active=True)

@@ -39,7 +39,7 @@ class Namer:
     def __init__(self) -> None:
         self.names = public.labels()
         self.chapters = public.chapter_titles()
-        self.english = (get_language() or "kk")[:2] == "en"
+        self.language = (get_language() or "kk")[:2]
 
     def __call__(self, code: str) -> str:
         if code == OFFENCES_MIXED:
@@ -55,10 +55,9 @@ class Namer:
         titles = self.chapters.get(rest)
         if titles is None:
             return kind_name
-        # The code ships chapter titles in Russian and English; Kazakh pages use Russian.
         number = rest.lstrip("abcdefghijklmnopqrstuvwxyz").lstrip("0")
         return _("%(kind)s: ch. %(number)s, %(title)s") % {
             "kind": kind_name,
             "number": number,
-            "title": titles[1] if self.english else titles[0],
+            "title": titles.get(self.language) or titles["ru"],
         }

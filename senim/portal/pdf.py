@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.fonts import FontFace
@@ -29,6 +29,11 @@ def report_title(report: DistrictReport) -> str:
     }
 
 
+def decimal(value: float) -> str:
+    """One decimal in the page's language: a decimal comma in Kazakh and Russian."""
+    return number_format(value, 1, use_l10n=True)
+
+
 def sector_count(line: SectorLine) -> str:
     return _("fewer than 3") if 0 < line.offences < SMALL else str(line.offences)
 
@@ -40,7 +45,11 @@ def _text(
     pdf.multi_cell(0, size * 0.55, text, new_x="LMARGIN", new_y="NEXT", fill=fill)
 
 
-def _table(pdf: FPDF, heading: str, head: list[str], rows: list[list[str]]) -> None:
+def _table(
+    pdf: FPDF, heading: str, head: list[str], rows: list[list[str]], widths: Sequence[int]
+) -> None:
+    """A table 180 mm wide in columns of `widths` (mm): wide enough that a Kazakh label or an
+    inspector's rank and post takes a line or two, never a word broken across lines."""
     if pdf.get_y() + (len(rows) + 3) * 5.5 > pdf.h - pdf.b_margin:
         pdf.add_page()  # keep a short table with its heading
     pdf.ln(2)
@@ -48,9 +57,8 @@ def _table(pdf: FPDF, heading: str, head: list[str], rows: list[list[str]]) -> N
     _text(pdf, heading, size=11, bold=True)
     pdf.set_text_color(0, 0, 0)
     pdf.set_font(FAMILY, size=9)
-    first = 180 - 28 * (len(head) - 1)
     with pdf.table(
-        col_widths=(first, *([28] * (len(head) - 1))),
+        col_widths=tuple(widths),
         text_align=("LEFT", *(["RIGHT"] * (len(head) - 1))),
         width=180,
         align="LEFT",
@@ -88,6 +96,7 @@ def report_pdf(report: DistrictReport, priorities: Sequence[Any] = ()) -> bytes:
         _("Offences registered"),
         [_("Kind"), _("This month"), _("Month before"), _("A year earlier")],
         [*kinds, [_("Total"), str(t.current), str(t.previous), str(t.last_year)]],
+        (81, 33, 33, 33),
     )
     solved = report.solved
     response = report.response
@@ -98,17 +107,18 @@ def report_pdf(report: DistrictReport, priorities: Sequence[Any] = ()) -> bytes:
         [
             [
                 _("Share of criminal offences solved"),
-                f"{solved.share:.1f} % ({solved.solved}/{solved.registered})"
+                f"{decimal(solved.share)} % ({solved.solved}/{solved.registered})"
                 if solved
                 else no_data,
             ],
             [
                 _("102: median time to arrival, min"),
-                f"{response.median_min:.1f}" if response else no_data,
+                decimal(response.median_min) if response else no_data,
             ],
-            [_("102: 90th percentile, min"), f"{response.p90_min:.1f}" if response else no_data],
+            [_("102: 90th percentile, min"), decimal(response.p90_min) if response else no_data],
             [_("Complaints about the police (appeals)"), str(report.complaints_about_police)],
         ],
+        (130, 50),
     )
     _table(
         pdf,
@@ -116,6 +126,7 @@ def report_pdf(report: DistrictReport, priorities: Sequence[Any] = ()) -> bytes:
         [_("Channel"), _("Appeals")],
         [[names["channel"].get(c, c), str(n)] for c, n in report.channels]
         + [[_("Total"), str(report.appeals)]],
+        (140, 40),
     )
     if report.sectors:
         _table(
@@ -126,6 +137,7 @@ def report_pdf(report: DistrictReport, priorities: Sequence[Any] = ()) -> bytes:
                 [f"№{s.number} ({s.code})", s.inspector or _("vacant"), sector_count(s)]
                 for s in report.sectors
             ],
+            (48, 102, 30),
         )
     pdf.ln(2)
     pdf.set_text_color(*NAVY)

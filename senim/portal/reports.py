@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from senim.core.demo_flag import demo_data_present
 from senim.core.models import District, Officer, Sector
+from senim.core.reference import police_title
 from senim.portal import kpis
 from senim.portal.open_data import complete_until
 from senim.register import public
@@ -165,7 +166,8 @@ def _compute(district: District, month: dt.date) -> DistrictReport:
 def _inspector(officer: Officer | None) -> str:
     if officer is None:
         return ""
-    return ", ".join(part for part in (officer.rank, officer.position) if part) or "✓"
+    parts = (police_title(officer.rank), police_title(officer.position))
+    return ", ".join(part for part in parts if part) or "✓"
 
 
 def _sectors(district: District, month: dt.date) -> list[SectorLine]:

@@ -296,14 +296,20 @@ def _structure(
     articles = {
         a["id"]: a
         for a in Article.objects.filter(id__in={article for _, article in grouped}).values(
-            "id", "code_kind", "chapter", "chapter_title_ru", "chapter_title_en", "severity"
+            "id",
+            "code_kind",
+            "chapter",
+            "chapter_title_kk",
+            "chapter_title_ru",
+            "chapter_title_en",
+            "severity",
         )
     }
     by_kind: dict[str, int] = defaultdict(int)
     by_severity: dict[str, int] = defaultdict(int)
     by_chapter: dict[str, int] = defaultdict(int)
     titles: dict[str, str] = {}
-    english = (get_language() or "kk")[:2] == "en"
+    language = (get_language() or "kk")[:2]
     for (kind, article_id), n in grouped.items():
         by_kind[kind] += n
         article = articles[article_id]
@@ -312,8 +318,8 @@ def _structure(
         if article["code_kind"] == CodeKind.CRIMINAL and article["chapter"] is not None:
             key = str(article["chapter"])
             by_chapter[key] += n
-            # The code ships chapter titles in Russian and English; Kazakh pages use Russian.
-            titles[key] = article["chapter_title_en" if english else "chapter_title_ru"]
+            title = {"kk": article["chapter_title_kk"], "en": article["chapter_title_en"]}
+            titles[key] = title.get(language) or article["chapter_title_ru"]
     return (
         shares(by_kind),
         shares(by_severity),

@@ -327,6 +327,7 @@ class Article(models.Model):
     title_ru = models.CharField(max_length=400)
     title_en = models.CharField(max_length=400)
     chapter = models.PositiveSmallIntegerField(null=True, blank=True)
+    chapter_title_kk = models.CharField(max_length=300, blank=True)
     chapter_title_ru = models.CharField(max_length=300, blank=True)
     chapter_title_en = models.CharField(max_length=300, blank=True)
     kind = models.CharField(max_length=24, choices=OffenceKind.choices)
@@ -339,6 +340,11 @@ class Article(models.Model):
     def title(self) -> str:
         lang = (get_language() or "kk")[:2]
         return getattr(self, f"title_{lang}", "") or self.title_ru
+
+    @property
+    def chapter_title(self) -> str:
+        lang = (get_language() or "kk")[:2]
+        return getattr(self, f"chapter_title_{lang}", "") or self.chapter_title_ru
 
     def __str__(self) -> str:
         return f"{self.code}: {self.title}"

@@ -256,12 +256,13 @@ def _in_region(model: Any, time: str, region_id: int, start: dt.date, end: dt.da
     return model.objects.filter(region_id=region_id, **window).annotate(t=Epoch(time))
 
 
-def chapter_titles() -> dict[str, tuple[str, str]]:
-    """{chapter key as in OpenPoints.chapter: (Russian title, English title)} of the articles."""
+def chapter_titles() -> dict[str, dict[str, str]]:
+    """{chapter key as in OpenPoints.chapter: {"kk": title, "ru": title, "en": title}} of the
+    articles (a missing Kazakh or English title falls back to the Russian one)."""
     return {
-        _chapter_key(code_kind, chapter): (ru, en)
-        for code_kind, chapter, ru, en in Article.objects.values_list(
-            "code_kind", "chapter", "chapter_title_ru", "chapter_title_en"
+        _chapter_key(code_kind, chapter): {"kk": kk or ru, "ru": ru, "en": en or ru}
+        for code_kind, chapter, kk, ru, en in Article.objects.values_list(
+            "code_kind", "chapter", "chapter_title_kk", "chapter_title_ru", "chapter_title_en"
         )
         if chapter is not None
     }

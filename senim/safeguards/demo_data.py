@@ -76,11 +76,22 @@ def _kind(code: str, fallback: tuple[str, ...]) -> FacilityKind:
     return kind
 
 
-def _new_facility(name: str, kind: FacilityKind, region: Region) -> Facility:
+def _new_facility(names: tuple[str, str, str], kind: FacilityKind, region: Region) -> Facility:
+    """A synthetic place named (in Russian, Kazakh, English)."""
     district = District.objects.filter(region=region).order_by("code").first()
+    name, name_kk, name_en = names
     # bulk_create: demo rows are not audit-logged one by one, as in the core demo.
     (facility,) = Facility.objects.bulk_create(
-        [Facility(name=name, kind=kind, region=region, district=district)]
+        [
+            Facility(
+                name=name,
+                name_kk=name_kk,
+                name_en=name_en,
+                kind=kind,
+                region=region,
+                district=district,
+            )
+        ]
     )
     DemoFacility.objects.create(facility=facility)
     return facility
@@ -107,7 +118,15 @@ def facilities(regions: list[Region], convicts: dict[int, int]) -> dict[str, Any
             or police.exclude(district=None).order_by("kind__code", "id").first()
             or police.filter(kind__code="ivs").order_by("id").first()
             or police.order_by("kind__code", "id").first()
-            or _new_facility(f"ИВС — {region.name_ru}", police_kind, region)
+            or _new_facility(
+                (
+                    f"ИВС — {region.name_ru}",
+                    f"{region.name_kk} — уақытша ұстау изоляторы",
+                    f"Temporary detention isolator, {region.name_en}",
+                ),
+                police_kind,
+                region,
+            )
         )
         have = list(
             Facility.objects.filter(region=region, kind__code__in=PRISON_KINDS).order_by("id")[
@@ -117,7 +136,13 @@ def facilities(regions: list[Region], convicts: dict[int, int]) -> dict[str, Any
         while len(have) < 1 + more:
             have.append(
                 _new_facility(
-                    f"Учреждение №{len(have) + 1} — {region.name_ru}", prison_kind, region
+                    (
+                        f"Учреждение №{len(have) + 1} — {region.name_ru}",
+                        f"{region.name_kk} — №{len(have) + 1} мекеме",
+                        f"Institution No. {len(have) + 1}, {region.name_en}",
+                    ),
+                    prison_kind,
+                    region,
                 )
             )
         prisons[region.pk] = have

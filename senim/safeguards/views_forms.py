@@ -350,7 +350,7 @@ def _terminal_fields(user: User) -> list[Field]:
             gettext_lazy("Terminal or payphone"),
             "select",
             True,
-            _choices([(d.pk, f"{d.serial} · {d.facility.name}") for d in devices]),
+            _choices([(d.pk, f"{d.serial} · {d.facility.display_name}") for d in devices]),
         ),
         Field("kind", gettext_lazy("Report"), "select", True, _choices(kinds)),
         Field("at", gettext_lazy("Time"), "datetime", True),

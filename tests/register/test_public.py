@@ -117,7 +117,7 @@ def test_open_points_carry_the_local_month_place_and_category_only(
 ) -> None:
     t = territory
     Article.objects.filter(pk=t.crime_article.pk).update(
-        chapter=6, chapter_title_ru="Глава", chapter_title_en="Chapter"
+        chapter=6, chapter_title_kk="Тарау", chapter_title_ru="Глава", chapter_title_en="Chapter"
     )
     Offence.objects.bulk_create([
         offence(t, at(2025, 3, 31, 23, 30)),  # still March in Almaty
@@ -139,7 +139,7 @@ def test_open_points_carry_the_local_month_place_and_category_only(
         "kind",
         "chapter",
     }
-    assert public.chapter_titles()["uk06"] == ("Глава", "Chapter")
+    assert public.chapter_titles()["uk06"] == {"kk": "Тарау", "ru": "Глава", "en": "Chapter"}
     Appeal.objects.bulk_create([appeal(t, at(2025, 7, 1), 5, category="noise")])
     appeals = public.appeal_points(
         region_id=t.region_a.pk, start=dt.date(2025, 7, 1), end=dt.date(2025, 8, 1)

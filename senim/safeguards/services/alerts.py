@@ -94,7 +94,7 @@ def _body(due: Due) -> str:
         r = due.custody
         lines = [
             (str(AlertKind(due.kind).label), str(r.person)),
-            (_("Facility"), f"{r.facility.name} ({r.region.name})"),
+            (_("Facility"), f"{r.facility.display_name} ({r.region.name})"),
             (_("Actual detention time"), rules.local(r.detained_at)),
             (_("Record drawn up"), rules.local(r.recorded_at)),
             (_("Minor"), _("yes") if r.is_minor else _("no")),
@@ -105,7 +105,7 @@ def _body(due: Due) -> str:
         assert t is not None and due.since is not None
         lines = [
             (str(AlertKind(due.kind).label), f"{t.serial} ({t.get_kind_display()})"),
-            (_("Facility"), f"{t.facility.name} ({t.region.name})"),
+            (_("Facility"), f"{t.facility.display_name} ({t.region.name})"),
             (_("Silent since"), rules.local(due.since)),
         ]
     return "\n".join(f"{label}: {value}" for label, value in lines)

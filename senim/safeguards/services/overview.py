@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from senim.core.models import User
 from senim.safeguards.models import (
@@ -33,11 +34,25 @@ def ledger_overview(*, user: User, days: int = 90) -> dict[str, Any]:
         BodycamEvent.objects.filter(kind=BodycamEventKind.SWITCHED_OFF, at__gte=since),
         "camera__facility",
     )
-    by_facility = (
-        off.values("camera__facility__name", "camera__facility__region__iso")
+    rows = (
+        off.values(
+            "camera__facility__name",
+            "camera__facility__name_kk",
+            "camera__facility__name_en",
+            "camera__facility__region__iso",
+        )
         .annotate(n=Count("id"), officers=Count("officer", distinct=True))
         .order_by("-n")[:20]
     )
+    language = (get_language() or "kk")[:2]
+    by_facility = [
+        {
+            **row,
+            "facility_name": row.get(f"camera__facility__name_{language}")
+            or row["camera__facility__name"],
+        }
+        for row in rows
+    ]
     cameras = _via(user, Camera.objects.all(), "facility")
     return {
         "days": days,
