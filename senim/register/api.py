@@ -191,7 +191,7 @@ def change_status(request: HttpRequest, offence_id: Id, payload: StatusIn) -> An
 )
 def ingest_file(
     request: HttpRequest,
-    kind: Literal["appeals", "offences", "case_steps", "damage"],
+    kind: Literal["appeals", "offences", "case_steps", "damage", "searches"],
     file: UploadedFile = File(...),  # noqa: B008 - django-ninja's way to declare a part
     fmt: Literal["csv", "jsonl", "xlsx"] | None = Query(
         None, alias="format", description="Overrides the file name's extension."

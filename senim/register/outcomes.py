@@ -89,7 +89,7 @@ def parse_amount(value: Any, field: str, *, positive: bool = False) -> Decimal:
     return amount
 
 
-def _not_future(day: dt.date, field: str) -> None:
+def not_future(day: dt.date, field: str) -> None:
     if day > today():
         raise Invalid(field, _("%(day)s is in the future") % {"day": day.isoformat()})
 
@@ -169,7 +169,7 @@ def check_step(offence: Offence, *, step: str, on: dt.date, has_solver: bool) ->
             _("'%(value)s' is not one of: %(allowed)s")
             % {"value": str(step)[:40], "allowed": ", ".join(StepKind.values)},
         )
-    _not_future(on, "on")
+    not_future(on, "on")
     _not_before_registration(on, offence, "on")
     state, last_on = case_state(offence)
     allowed = CASE_STEP_TRANSITIONS[state]
@@ -280,7 +280,7 @@ def record_damage(
 def apply_damage(
     offence: Offence, *, amount: Decimal, on: dt.date, actor: str, source_system: str
 ) -> Damage:
-    _not_future(on, "assessed_on")
+    not_future(on, "assessed_on")
     _not_before_registration(on, offence, "assessed_on")
     repaid = repaid_total(offence)
     if amount < repaid:
@@ -305,7 +305,7 @@ def apply_damage(
 
 
 def check_repayment(offence: Offence, *, amount: Decimal, on: dt.date) -> None:
-    _not_future(on, "repaid_on")
+    not_future(on, "repaid_on")
     _not_before_registration(on, offence, "repaid_on")
     damage = Damage.objects.filter(offence=offence).first()
     if damage is None:
@@ -378,7 +378,7 @@ def open_search(*, user: User, appeal_id: int, on: Any) -> PersonSearch:
             raise Invalid("appeal", _("only an appeal about a missing person opens a search"))
         if PersonSearch.objects.filter(appeal=appeal).exists():
             raise Invalid("appeal", _("a search is open for this appeal already"))
-        _not_future(day, "opened_on")
+        not_future(day, "opened_on")
         received = local_day(appeal.received_at)
         if day < received:
             raise Invalid(
@@ -408,7 +408,7 @@ def record_search_outcome(*, user: User, search_id: int, on: Any) -> PersonSearc
             raise NotFound("search", _("No such search in your territory."))
         if search.outcome:
             raise Invalid("outcome", _("the search is already closed"))
-        _not_future(day, "outcome_on")
+        not_future(day, "outcome_on")
         if day < search.opened_on:
             raise Invalid(
                 "outcome_on",

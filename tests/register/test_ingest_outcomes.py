@@ -151,3 +151,61 @@ def test_the_command_loads_case_steps(offences: Any, tmp_path: Path) -> None:
     bad.write_bytes(_csv(["step"], [["solved"]]))
     with pytest.raises(CommandError, match="Nothing was loaded"):
         call_command("ingest", str(bad), "--kind", "case_steps", stdout=io.StringIO())
+
+
+SEARCHES = ["search_source_system", "search_external_id", "kind", "region", "opened_on",
+            "district", "outcome_on", "appeal_source_system", "appeal_external_id"]  # fmt: skip
+
+
+def test_searches_load_with_their_outcomes_and_bad_rows_are_refused_by_field(
+    territory: Territory, make_appeal: Callable[..., Any], users: dict[str, User]
+) -> None:
+    from senim.register.models import PersonSearch
+
+    appeal = make_appeal(category="missing_person")
+    rows = [
+        [
+            "mvd",
+            "S-1",
+            "missing",
+            "KZ-TA",
+            "2025-03-03",
+            "",
+            "2025-03-09",
+            "test",
+            appeal.external_id,
+        ],
+        ["mvd", "S-2", "wanted", "KZ-TA", "2025-01-10", "", "", "", ""],  # still searched for
+        ["mvd", "S-3", "lost", "KZ-TA", "2025-01-10", "", "", "", ""],  # row 4: no such kind
+        ["mvd", "S-4", "wanted", "KZ-XX", "2025-01-10", "", "", "", ""],  # row 5: no region
+        ["mvd", "S-5", "wanted", "KZ-TA", "2999-01-10", "", "", "", ""],  # row 6: future
+        ["mvd", "S-6", "wanted", "KZ-TA", "2025-02-10", "", "2025-02-01", "", ""],  # row 7
+        ["mvd", "S-7", "wanted", "KZ-TA", "2025-02-10", "", "", "test", appeal.external_id],
+    ]
+    summary = _load("searches", _csv(SEARCHES, rows))
+    assert (summary.loaded, summary.rejected) == (2, 5)
+    assert [(e.row, e.field) for e in summary.errors] == [
+        (4, "kind"), (5, "region"), (6, "opened_on"), (7, "outcome_on"), (8, "appeal_external_id"),
+    ]  # fmt: skip
+    found = PersonSearch.objects.get(external_id="S-1")
+    assert (found.outcome, str(found.outcome_on), found.appeal_id) == (
+        "found",
+        "2025-03-09",
+        appeal.pk,
+    )
+    # A later file closes the open search; the same file again changes nothing.
+    later = _csv(
+        SEARCHES, [["mvd", "S-2", "wanted", "KZ-TA", "2025-01-10", "", "2025-04-02", "", ""]]
+    )
+    assert _load("searches", later).loaded == 1
+    assert PersonSearch.objects.get(external_id="S-2").outcome == "caught"
+    again = _load("searches", later)
+    assert (again.loaded, again.unchanged) == (0, 1)
+    # A caller of region B cannot load a search of region A.
+    outside = _load(
+        "searches",
+        _csv(SEARCHES, [["mvd", "S-9", "wanted", "KZ-TA", "2025-01-10", "", "", "", ""]]),
+        users["regional_analyst_b"],
+    )
+    assert [(e.field) for e in outside.errors] == ["region"]
+    assert PersonSearch.objects.count() == 2

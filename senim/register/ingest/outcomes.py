@@ -1,4 +1,5 @@
-"""Loading case outcomes from files: case steps, and damage with its repayments.
+"""Loading case outcomes from files: case steps, damage with its repayments, and searches for
+missing and wanted people with their outcome (found / caught, when).
 
 Outcomes are their own kinds, keyed by the offence's source number (offence_source_system,
 offence_external_id), so the offence files and their fast pipeline stay as they are. Each row
@@ -24,12 +25,13 @@ from django.utils.translation import gettext as _
 
 from senim.core import audit
 from senim.core.errors import Invalid
-from senim.core.models import User
-from senim.core.scope import scoped
+from senim.core.models import District, Region, User
+from senim.core.scope import scope_level, scoped
 from senim.register import outcomes as writer
 from senim.register.ingest.pipeline import FileRejected, LoadSummary, RejectedRow
 from senim.register.ingest.readers import UnreadableFile, read_rows
-from senim.register.models import CaseStep, Damage, Offence, Repayment
+from senim.register.models import Appeal, CaseStep, Damage, Offence, PersonSearch, Repayment
+from senim.register.outcome_models import SearchKind
 
 KEY = ("offence_source_system", "offence_external_id")
 
@@ -43,6 +45,11 @@ class Schema:
 SCHEMAS = {
     "case_steps": Schema((*KEY, "step", "on"), ("unit", "district")),
     "damage": Schema((*KEY, "damage", "assessed_on"), ("repaid", "repaid_on")),
+    # A search is keyed by its own source number; a missing person's may name the appeal.
+    "searches": Schema(
+        ("search_source_system", "search_external_id", "kind", "region", "opened_on"),
+        ("district", "outcome_on", "appeal_source_system", "appeal_external_id"),
+    ),
 }
 KINDS = tuple(SCHEMAS)
 BATCH = 1_000
@@ -153,7 +160,96 @@ def _damage_row(row: dict[str, str], user: User | None, actor: str, source: str)
         raise Unchanged
 
 
-ROWS = {"case_steps": _step_row, "damage": _damage_row}
+def _search_territory(row: dict[str, str], user: User | None) -> tuple[Region, District | None]:
+    region = Region.objects.filter(iso=row.get("region", "").strip().upper()).first()
+    if region is None:
+        raise Invalid("region", _("unknown region code"))
+    district = None
+    if (row.get("district") or "").strip():
+        district = District.objects.filter(code=row["district"].strip(), region=region).first()
+        if district is None:
+            raise Invalid("district", _("this district is not in the region given"))
+    level = scope_level(user) if user is not None else "national"
+    allowed = (
+        level == "national"
+        or (level == "region" and region.pk == user.region_id)  # type: ignore[union-attr]
+        or (
+            level in ("district", "sector")
+            and district is not None
+            and district.pk == user.district_id  # type: ignore[union-attr]
+        )
+    )
+    if not allowed:
+        raise Invalid("region", _("outside your territory"))
+    return region, district
+
+
+def _search_row(row: dict[str, str], user: User | None, actor: str, source: str) -> None:
+    system = row.get("search_source_system", "").strip()[:40]
+    number = row.get("search_external_id", "").strip()
+    for name, value in (("search_source_system", system), ("search_external_id", number)):
+        if not value:
+            raise Invalid(name, _("is required"))
+    if len(number) > 64:
+        raise Invalid("search_external_id", _("is longer than %(n)d characters") % {"n": 64})
+    kind = row.get("kind", "").strip()
+    if kind not in SearchKind.values:
+        raise Invalid("kind", _("is not one of: %(values)s") % {"values": "missing, wanted"})
+    region, district = _search_territory(row, user)
+    opened = writer.parse_day(row.get("opened_on"), "opened_on")
+    writer.not_future(opened, "opened_on")
+    outcome_on = None
+    if (row.get("outcome_on") or "").strip():
+        outcome_on = writer.parse_day(row.get("outcome_on"), "outcome_on")
+        writer.not_future(outcome_on, "outcome_on")
+        if outcome_on < opened:
+            raise Invalid("outcome_on", _("is before the search was opened"))
+    appeal = None
+    appeal_keys = (row.get("appeal_source_system") or "", row.get("appeal_external_id") or "")
+    if any(k.strip() for k in appeal_keys):
+        qs = Appeal.objects.filter(
+            source_system=appeal_keys[0].strip(), external_id=appeal_keys[1].strip()
+        )
+        appeal = (scoped(user, qs) if user is not None else qs).first()
+        if appeal is None or kind != SearchKind.MISSING or appeal.category != "missing_person":
+            raise Invalid(
+                "appeal_external_id",
+                _("no appeal about a missing person with this number in your territory"),
+            )
+    outcome = writer.OUTCOME_OF[kind] if outcome_on else ""
+    stored = (
+        PersonSearch.objects.select_for_update()
+        .filter(source_system=system, external_id=number)
+        .first()
+    )
+    if stored is not None:
+        if (stored.kind, stored.region_id, stored.opened_on) != (kind, region.pk, opened):
+            raise Invalid(
+                "search_external_id",
+                _("this search is stored already with other details (opened %(on)s)")
+                % {"on": stored.opened_on.isoformat()},
+            )
+        if (stored.outcome, stored.outcome_on) == (outcome, outcome_on) or not outcome_on:
+            raise Unchanged
+        if stored.outcome:
+            raise Invalid("outcome_on", _("the search is already closed"))
+        stored.outcome, stored.outcome_on = outcome, outcome_on
+        stored.save(update_fields=["outcome", "outcome_on"])
+        return
+    PersonSearch.objects.create(
+        kind=kind,
+        region=region,
+        district=district,
+        opened_on=opened,
+        outcome=outcome,
+        outcome_on=outcome_on,
+        appeal=appeal,
+        source_system=system,
+        external_id=number,
+    )
+
+
+ROWS = {"case_steps": _step_row, "damage": _damage_row, "searches": _search_row}
 
 
 def ingest(
