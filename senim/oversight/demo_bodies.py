@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from senim.core.models import Facility, FacilityKind, Region, Role, User
 from senim.demo.common import PASSWORD, largest_remainder, rng_for
-from senim.demo.territory import genitive_ru
+from senim.demo.territory import facility_names
 from senim.oversight.categories import OTHER_AGENCY
 from senim.oversight.models import (
     Body,
@@ -224,10 +224,14 @@ def _other_places(regions: list[Region]) -> list[Institution]:
     kind = FacilityKind.objects.get(code=OTHER_KIND)
     out = []
     for region in sorted(regions, key=lambda r: r.iso):
-        owner = genitive_ru(region.name_ru, city=region.kind == "city")
+        # Registered in Russian, shown in the page's language (Facility.display_name).
+        names = facility_names(kind.name_ru, kind, region, 1, police=False)
         facility, _made = Facility.objects.get_or_create(
-            kind=kind, name=f"Иное закрытое учреждение {owner} №1", defaults={"region": region}
+            kind=kind, name=names["name"], defaults={"region": region}
         )
+        if (facility.name_kk, facility.name_en) != (names["name_kk"], names["name_en"]):
+            facility.name_kk, facility.name_en = names["name_kk"], names["name_en"]
+            facility.save(update_fields=["name_kk", "name_en"])
         inst, _made = Institution.objects.get_or_create(
             facility=facility,
             defaults={
