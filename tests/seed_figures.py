@@ -4,7 +4,9 @@ Each app's fidelity test lists the figures it reproduces as `SeedFigure` rows â€
 line, value â€” and recomputes each one from the demo's records with the code its pages use, so a
 page can never disagree with a seed silently. `assert_cited` checks that the seed's line really
 holds the value (where the seeds are on this machine: `../shared/seeds` beside the checkout, or
-`SENIM_SEEDS`), so a row cannot cite a line that says something else.
+`SENIM_SEEDS`), so a row cannot cite a line that says something else. Where the seeds are not
+on the machine (a CI machine has only the checkout) the citation is not checked but the figure
+still is: a missing seed never skips the recomputation.
 """
 
 from __future__ import annotations
@@ -14,8 +16,6 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-
-import pytest
 
 SEEDS = Path(
     os.environ.get("SENIM_SEEDS", Path(__file__).resolve().parents[2] / "shared" / "seeds")
@@ -42,10 +42,11 @@ def _seed_file(prefix: str) -> Path | None:
     return found[0] if found else None
 
 
-def seed_line(figure: SeedFigure) -> str:
+def seed_line(figure: SeedFigure) -> str | None:
+    """The cited line (thousands joined), or None where the seeds are not on this machine."""
     path = _seed_file(figure.seed)
     if path is None:
-        pytest.skip(f"seed {figure.seed} is not on this machine ({SEEDS})")
+        return None
     lines = path.read_text(encoding="utf-8").splitlines()
     assert 1 <= figure.line <= len(lines), f"{figure}: the seed has {len(lines)} lines"
     return _THOUSANDS.sub("", lines[figure.line - 1])
@@ -54,6 +55,8 @@ def seed_line(figure: SeedFigure) -> str:
 def assert_cited(figure: SeedFigure) -> None:
     """The cited line of the seed holds the figure's value (decimal point or comma)."""
     text = seed_line(figure)
+    if text is None:
+        return
     value = str(figure.value)
     spellings = {value, value.replace(".", ",")}
     pattern = "|".join(re.escape(s) for s in spellings)
