@@ -235,7 +235,8 @@ def _other_places(regions: list[Region]) -> list[Institution]:
         inst, _made = Institution.objects.get_or_create(
             facility=facility,
             defaults={
-                "code": f"{region.iso}-{OTHER_KIND}-0001",
+                # 99: a kind outside the register's list (demo_data.register_code numbers it).
+                "code": f"{region.iso}-99-0001",
                 "active": False,
                 "included_on": dt.date(YEAR, 1, 1),
                 "source": "demo",

@@ -373,6 +373,12 @@ def _calibration(year: int, iso: dict[str, int]) -> Calibration:
     return Calibration(visits, sent, implemented, {}, order)
 
 
+def register_code(iso: str, kind: str, n: int) -> str:
+    """A demo register number, e.g. KZ-75-02-0001: region, kind by its place in the register's
+    list of kinds, serial. Numbers only, so no internal kind code reaches a page."""
+    return f"{iso}-{list(INSTITUTIONS).index(kind) + 1:02d}-{n:04d}"
+
+
 def _institutions(regions: list[Region]) -> list[Inst]:
     """The register: facilities (kept across rebuilds, keyed on kind and name, like the core's)
     split over the regions by population, and a demo register entry for each."""
@@ -387,7 +393,9 @@ def _institutions(regions: list[Region]) -> list[Inst]:
         for region, count in zip(regions, largest_remainder(total, population), strict=True):
             for n in range(1, int(count) + 1):
                 names = facility_names(LABELS[code], kind, region, n, police=police)
-                wanted.append((kind.pk, names["name"], region.pk, f"{region.iso}-{code}-{n:04d}"))
+                wanted.append(
+                    (kind.pk, names["name"], region.pk, register_code(region.iso, code, n))
+                )
                 other_names[(kind.pk, names["name"])] = names
     have = {(k, n): pk for pk, k, n in Facility.objects.values_list("pk", "kind_id", "name")}
     new = [w for w in wanted if (w[0], w[1]) not in have]

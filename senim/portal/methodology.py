@@ -32,9 +32,8 @@ NOTES = (
         _("per 100 000"),
         _("Crimes and criminal misdemeanours registered in the calendar year (Almaty time) in "
           "the region. Administrative offences are not included."),
-        _("Unified register: offences, read from the monthly counts the database keeps "
-          "(register_offencemonthly); population: the regional population table "
-          "(core_regionpopulation)."),
+        _("Unified register: offences, read from the monthly counts the database keeps; "
+          "population: the regional population table."),
         _("rate = offences × 100 000 ÷ population of the year (of the nearest earlier year if "
           "that year has none); change = (rate − last year's rate) ÷ last year's rate × 100 %."),
         _("Registered offences, not all that happen: a rise can mean better registration. "
@@ -48,8 +47,7 @@ NOTES = (
         _("%"),
         _("Of the crimes and criminal misdemeanours registered in the year, those whose status "
           "is now \"solved\" (a suspect identified) or \"sent to court\"."),
-        _("Unified register: offences (register_offence), status as it stood when the figures "
-          "were built."),
+        _("Unified register: offences, status as it stood when the figures were built."),
         _("share = (solved + sent to court) ÷ registered × 100 %."),
         _("Offences of the last months have had less time to be solved, so a recent year's "
           "share still rises. Terminated cases count as not solved."),
@@ -61,8 +59,8 @@ NOTES = (
         _("minutes"),
         _("102 calls received in the year to which a patrol came: the time from the call's "
           "receipt to the patrol's arrival on scene."),
-        _("Unified register: appeals of the channel \"102 call\" (register_appeal), times "
-          "received_at and arrived_at."),
+        _("Unified register: appeals of the channel \"102 call\", the times of receipt and "
+          "of arrival."),
         _("median and 90th percentile of (arrival − receipt) in minutes, with linear "
           "interpolation between calls."),
         _("Calls handled without a patrol are not included; an arrival recorded before the "
@@ -77,8 +75,8 @@ NOTES = (
         _("Complaints of torture and ill-treatment received in the year in the region, per "
           "1 000 convicted and detained people held there (Table 2 of the Ombudsman's special "
           "report)."),
-        _("Human-rights safeguards: complaints (safeguards_complaint); convicts: the yearly "
-          "figures of the penitentiary service (safeguards_convictpopulation)."),
+        _("Human-rights safeguards: complaints; convicts: the yearly figures of the "
+          "penitentiary service."),
         _("rate = complaints × 1 000 ÷ convicts, rounded half up to one decimal."),
         _("A complaint is not a proven case. A year in which the register holds no complaint "
           "at all shows no data."),
@@ -90,7 +88,7 @@ NOTES = (
         _("0–100"),
         _("Answers to the national question on trust in the police in the year's public-opinion "
           "survey, in the region."),
-        _("Public-trust surveys (trust_answer), weighted by raking to the population's sex, age "
+        _("Public-trust surveys, weighted by raking to the population's sex, age "
           "and settlement margins."),
         # xgettext:no-python-format
         _("index = weighted mean score (trust 100, partly 66.7, rather not 33.3, not 0; \"hard "
@@ -105,8 +103,8 @@ NOTES = (
         _("%"),
         _("Recommendations the National Preventive Mechanism sent in the year after visits to "
           "places of detention in the region, and how many of them are implemented."),
-        _("NPM information system: recommendations (oversight_recommendation), by the region of "
-          "the visited institution (Table 3 of the Ombudsman's special report)."),
+        _("NPM information system: recommendations, by the region of the visited institution "
+          "(Table 3 of the Ombudsman's special report)."),
         _("share = implemented ÷ sent × 100 %."),
         _("Status as it stood when the figures were built: recommendations of recent months may "
           "still be within their deadline."),

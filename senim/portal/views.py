@@ -23,6 +23,7 @@ from senim.prevention.partnership import published_priorities
 from senim.register import public
 
 LANGUAGES = ("kk", "ru", "en")
+SHARE_KPIS = {"solved", "npm"}  # plotted as a percentage: the trend's axis starts at zero
 
 
 def _error(request: HttpRequest, status: int, message: str) -> HttpResponse:
@@ -159,6 +160,7 @@ def region(request: HttpRequest, iso: str) -> HttpResponse:
                         "key": note.key,
                         "title": str(note.title),
                         "unit": str(note.unit),
+                        "share": note.key in SHARE_KPIS,
                         "region": [
                             display.headline(note.key, series.get(str(y), {}).get(note.key))
                             for y in years

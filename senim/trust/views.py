@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from senim.core.models import Region, Unit, User
@@ -212,6 +213,20 @@ def _media_post(request: HttpRequest, user: User) -> dict[str, Any]:
     return {"message": _("The item is saved."), "saved_id": saved.id}
 
 
+# The rule of senim/trust/language.py that decided an item's language, in words (its code is
+# internal).
+LANGUAGE_REASONS = {
+    "too_short": gettext_lazy("too short to tell"),
+    "not_cyrillic": gettext_lazy("not in Cyrillic"),
+    "foreign_cyrillic": gettext_lazy("Cyrillic of another language"),
+    "russian_words": gettext_lazy("Russian function words"),
+    "other_turkic": gettext_lazy("another Turkic language"),
+    "kazakh_words": gettext_lazy("Kazakh function words"),
+    "kazakh_letters": gettext_lazy("letters found only in Kazakh"),
+    "cyrillic_without_kazakh_letters": gettext_lazy("Cyrillic without Kazakh letters"),
+}
+
+
 def _item_context(user: User, item_id: int) -> dict[str, Any]:
     item = media.get_item(user=user, item_id=item_id)
     response = getattr(item, "response", None)
@@ -223,6 +238,7 @@ def _item_context(user: User, item_id: int) -> dict[str, Any]:
         "actions": workflow.next_actions(response) if response else [],
         "topics": [(topic_labels.get(t["code"], t["code"]), t["words"]) for t in item.topics],
         "evidence": item.tone_evidence,
+        "language_reason": LANGUAGE_REASONS.get((item.language_detail or {}).get("reason", ""), ""),
         "can_write": allowed(user, MEDIA_WRITE),
         "tones": Tone.choices,
         "units": units if item.region_id else [],

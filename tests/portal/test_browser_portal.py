@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from tests.web.page_walk import AXIS_START_JS, legend_classes
 from tests.web.test_browser_drilldown import (  # noqa: F401 - fixtures shared with the register's browser test
     CHROMIUM,
     audit_log_flushable,
@@ -49,6 +50,11 @@ def test_a_citizen_reads_the_portal_in_kazakh_then_russian_and_downloads_a_regio
     assert "/login/" not in tab.url
     assert tab.locator("h1").inner_text() == "Полиция жұмысының ашық көрсеткіштері"
     tab.wait_for_selector("#portal-map[data-rendered=true] svg path", state="attached")
+    # The map's colour scale shows the numbers of its classes, not colours alone.
+    classes = legend_classes(tab, "portal-map")
+    assert len(classes) == 4 and all(any(ch.isdigit() for ch in c) for c in classes), classes
+    for text in classes:
+        assert tab.locator("#portal-map svg text", has_text=text).count() >= 1, text
     assert tab.locator("#kpi-table tbody tr").count() == 20
 
     tab.click("button.lang-switch__btn[value=ru]")
@@ -59,6 +65,9 @@ def test_a_citizen_reads_the_portal_in_kazakh_then_russian_and_downloads_a_regio
     tab.wait_for_url("**/open/regions/KZ-75/")
     assert tab.locator("h1").inner_text() == "Алматы"
     tab.wait_for_selector("#trend-crime[data-rendered=true] svg path", state="attached")
+    # A share's trend starts its axis at zero; a rate's may start nearer its values.
+    assert tab.evaluate(AXIS_START_JS, "trend-solved") == 0
+    assert tab.evaluate(AXIS_START_JS, "trend-npm") == 0
     assert "Уголовные правонарушения на 100 000 жителей" in tab.locator("#kpi-cards").inner_text()
 
     link = tab.locator("#open-data a[data-format=csv][href$='offences-KZ-75-2025.csv']")

@@ -66,7 +66,7 @@ def test_a_region_page_has_each_kpi_with_its_note_trend_districts_and_downloads(
     page = Client().get("/open/regions/KZ-75/").content.decode()
     cards = _section(page, "kpi-cards")
     assert cards.count('class="card pt-card"') == 6 and cards.count('class="pt-note"') == 6
-    assert "Source" in cards and "register_offencemonthly" in cards
+    assert "Source" in cards and "read from the monthly counts the database keeps;" in cards
     assert 'id="portal-trends"' in page
     districts = _section(page, "districts")
     assert (

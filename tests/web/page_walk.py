@@ -127,5 +127,23 @@ def sign_in(page: Any, base: str, username: str, password: str) -> None:
     page.wait_for_load_state()
 
 
+# The classes an ECharts map's colour scale shows, as the reader sees them ("12 - 40"): its
+# visual map's pieces with their labels (issue 16 item 12: a colour scale shows its numbers).
+LEGEND_CLASSES_JS = """id => {
+  const chart = echarts.getInstanceByDom(document.getElementById(id));
+  const scale = chart.getModel().getComponent('visualMap');
+  return scale.getPieceList ? scale.getPieceList().map(p => p.text) : [];
+}"""
+
+# The lowest value of a chart's value axis as drawn.
+AXIS_START_JS = """id => echarts.getInstanceByDom(document.getElementById(id))
+  .getModel().getComponent('yAxis').axis.scale.getExtent()[0]"""
+
+
+def legend_classes(page: Any, element_id: str) -> list[str]:
+    classes: list[str] = page.evaluate(LEGEND_CLASSES_JS, element_id)
+    return classes
+
+
 def blocks_of(page: Any) -> list[Block]:
     return [Block(b["tag"], b["text"], b["lang"]) for b in page.evaluate(EXTRACT_BLOCKS_JS)]

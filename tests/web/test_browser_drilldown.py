@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 
+from tests.web.page_walk import legend_classes
+
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test body
 # (fixtures, assertions) are still synchronous and safe here.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -141,6 +143,11 @@ def test_sign_in_read_the_national_map_and_drill_down_to_a_district(
     # The map is drawn from the GeoJSON: an SVG with one path per region at least.
     page.wait_for_selector("#map[data-rendered=true] svg path")
     assert page.locator("#map svg path").count() >= 20
+    # Its colour scale shows the numbers of its classes, not colours alone.
+    classes = legend_classes(page, "map")
+    assert len(classes) == 4 and all(any(ch.isdigit() for ch in c) for c in classes), classes
+    for text in classes:
+        assert page.locator("#map svg text", has_text=text).count() >= 1, text
     assert page.locator("#chart-kind svg").count() == 1
 
     # Filters swap the results in place (htmx) and keep the address shareable.

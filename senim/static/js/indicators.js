@@ -95,10 +95,11 @@
             return "<strong>" + r.title + "</strong><br>" + labels.rate + ": " + rate + "<br>" + labels.volume + ": " + r.volume.toLocaleString();
           },
         },
+        // Four classes, each with its range written out: a colour alone tells a reader nothing.
         visualMap: {
-          type: "continuous", min: values.length ? Math.min.apply(null, values) : 0,
+          type: "piecewise", splitNumber: 4, min: values.length ? Math.min.apply(null, values) : 0,
           max: values.length ? Math.max.apply(null, values) : 1,
-          left: 8, bottom: 8, calculable: false, itemHeight: 90, precision: 0,
+          left: 8, bottom: 8, precision: 0, showLabel: true, itemGap: 4,
           inRange: { color: ["#e3eef6", "#8fb8d6", "#2f6f9f", "#0b3a5b"] },
           text: [labels.rate, ""], textStyle: { fontSize: 10, color: "#4a5563" },
         },

@@ -31,10 +31,11 @@
               (r.value === null ? spec.noData : r.value.toLocaleString());
           },
         },
+        // Four classes, each with its range written out: a colour alone tells a reader nothing.
         visualMap: {
-          type: "continuous", min: values.length ? Math.min.apply(null, values) : 0,
+          type: "piecewise", splitNumber: 4, min: values.length ? Math.min.apply(null, values) : 0,
           max: values.length ? Math.max.apply(null, values) : 1, left: 8, bottom: 8,
-          calculable: false, itemHeight: 90, precision: 0, text: [spec.label, ""],
+          precision: 0, showLabel: true, text: [spec.label, ""], itemGap: 4,
           inRange: { color: ["#e3eef6", "#8fb8d6", "#2f6f9f", NAVY] },
           textStyle: { fontSize: 10, color: "#4a5563" },
         },
@@ -71,7 +72,8 @@
         legend: { top: 0, right: 0, itemWidth: 14, textStyle: { fontSize: 10 } },
         tooltip: { trigger: "axis", valueFormatter: function (v) { return v === null || v === undefined ? spec.labels.noData : v.toLocaleString() + " " + kpi.unit; } },
         xAxis: { type: "category", data: spec.years },
-        yAxis: { type: "value", scale: true, splitNumber: 3, axisLabel: { fontSize: 10 } },
+        // A share starts its axis at zero, so a small change does not look like a large one.
+        yAxis: { type: "value", scale: !kpi.share, min: kpi.share ? 0 : undefined, splitNumber: 3, axisLabel: { fontSize: 10 } },
         series: [
           { name: spec.labels.region, type: "line", data: kpi.region, connectNulls: false, symbolSize: 6, lineStyle: { width: 2.5, color: NAVY }, itemStyle: { color: NAVY } },
           { name: spec.labels.national, type: "line", data: kpi.national, connectNulls: false, symbolSize: 4, lineStyle: { width: 1.2, type: "dashed", color: GREY }, itemStyle: { color: GREY } },
