@@ -177,9 +177,11 @@ WRITES: dict[str, list[str] | str] = {
         "tests/prevention/test_partnership.py::test_partners_are_recorded_within_the_district_with_their_memorandum",
     ],
     "POST /prevention/commissions/": [
+        "tests/prevention/test_write_scope.py::test_a_commission_of_another_district_or_region_is_refused_and_reads_as_unknown",
         "tests/prevention/test_partnership.py::test_partners_are_recorded_within_the_district_with_their_memorandum",
     ],
     "POST /prevention/commissions/<int:pk>/": [
+        "tests/prevention/test_write_scope.py::test_a_commission_of_another_district_or_region_is_refused_and_reads_as_unknown",
         "tests/prevention/test_partnership.py::test_partners_are_recorded_within_the_district_with_their_memorandum",
     ],
     "POST /prevention/meetings/": [
@@ -189,6 +191,7 @@ WRITES: dict[str, list[str] | str] = {
         "tests/prevention/test_partnership.py::test_meetings_and_priorities_stay_in_their_sector",
     ],
     "POST /prevention/dv/new/": [
+        "tests/prevention/test_write_scope.py::test_an_assessment_in_another_district_is_refused_by_its_sector_and_by_its_point",
         "tests/prevention/test_preventive_register.py::test_an_inspector_works_only_in_their_own_sector",
     ],
     "POST /integrity/complaints/new/": [
@@ -328,9 +331,6 @@ PENDING = {
     "POST /api/trust/media/{item_id}/tone",
     "POST /integrity/complaints/<int:pk>/",
     "POST /api/trust/media/import",
-    "POST /prevention/commissions/",
-    "POST /prevention/commissions/<int:pk>/",
-    "POST /prevention/dv/new/",
     "POST /integrity/welfare/<str:badge>/",
     "POST /integrity/officers/<str:badge>/discipline/",
     "POST /oversight/visits/<int:pk>/obstructions/",
