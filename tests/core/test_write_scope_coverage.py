@@ -200,15 +200,19 @@ WRITES: dict[str, list[str] | str] = {
         "tests/integrity/test_appeal_queue.py::test_another_regions_appeal_answers_as_unknown",
     ],
     "POST /integrity/complaints/<int:pk>/": [
+        "tests/integrity/test_write_scope.py::test_another_regions_complaint_is_the_same_404_as_none_for_every_step",
+        "tests/integrity/test_write_scope.py::test_discipline_on_an_officer_of_another_region_reads_as_no_such_officer",
         "tests/integrity/test_complaints_against_officers.py::test_other_roles_and_the_officer_themself_get_403",
     ],
     "POST /integrity/officers/<str:badge>/discipline/": [
+        "tests/integrity/test_write_scope.py::test_discipline_on_an_officer_of_another_region_reads_as_no_such_officer",
         "tests/integrity/test_officer_files.py::test_a_supervisor_reads_files_of_the_region_only_and_each_read_is_logged",
     ],
     "POST /integrity/early/<int:pk>/": [
         "tests/integrity/test_early_intervention.py::test_flags_of_other_regions_and_other_roles_are_out_of_reach",
     ],
     "POST /integrity/welfare/<str:badge>/": [
+        "tests/integrity/test_write_scope.py::test_a_welfare_record_on_an_officer_of_another_region_reads_as_no_such_officer",
         "tests/integrity/test_officer_files.py::test_the_officers_own_account_and_analysts_cannot_open_files",
     ],
     "POST /integrity/programme/": "no territory: the national anti-corruption programme",
@@ -329,10 +333,7 @@ PENDING = {
     "POST /api/safeguards/ledger/retrievals",
     "POST /api/safeguards/ledger/bodycam-events",
     "POST /api/trust/media/{item_id}/tone",
-    "POST /integrity/complaints/<int:pk>/",
     "POST /api/trust/media/import",
-    "POST /integrity/welfare/<str:badge>/",
-    "POST /integrity/officers/<str:badge>/discipline/",
     "POST /oversight/visits/<int:pk>/obstructions/",
     "POST /api/oversight/visits/{visit_id}/obstructions",
     "POST /results/<slug:kind>/",
