@@ -116,12 +116,15 @@ WRITES: dict[str, list[str] | str] = {
         "tests/safeguards/test_entry_forms.py::test_terminal_reports_stay_in_the_territory_and_the_role",
     ],
     "POST /api/safeguards/ledger/recordings": [
+        "tests/safeguards/test_ledger_write_scope.py::test_footage_and_body_camera_events_of_another_district_or_region_are_refused",
         "tests/safeguards/test_video_ledger.py::test_opening_a_recording_is_written_to_the_ledger_and_police_cannot",
     ],
     "POST /api/safeguards/ledger/retrievals": [
+        "tests/safeguards/test_ledger_write_scope.py::test_a_retrieval_at_another_regions_facility_or_for_its_complaint_is_refused",
         "tests/safeguards/test_video_ledger.py::test_opening_a_recording_is_written_to_the_ledger_and_police_cannot",
     ],
     "POST /api/safeguards/ledger/bodycam-events": [
+        "tests/safeguards/test_ledger_write_scope.py::test_footage_and_body_camera_events_of_another_district_or_region_are_refused",
         "tests/safeguards/test_video_ledger.py::test_opening_a_recording_is_written_to_the_ledger_and_police_cannot",
     ],
     # --- trust
@@ -329,9 +332,6 @@ WRITES: dict[str, list[str] | str] = {
 # the nearest there is). Issue 16 item 6 is done when this is empty; it may only shrink.
 PENDING = {
     "POST /ops/units/",
-    "POST /api/safeguards/ledger/recordings",
-    "POST /api/safeguards/ledger/retrievals",
-    "POST /api/safeguards/ledger/bodycam-events",
     "POST /api/trust/media/{item_id}/tone",
     "POST /api/trust/media/import",
     "POST /oversight/visits/<int:pk>/obstructions/",
