@@ -58,6 +58,7 @@ WRITES: dict[str, list[str] | str] = {
         "tests/oversight/test_attachments.py::test_a_member_of_another_group_cannot_attach",
     ],
     "POST /api/oversight/visits/{visit_id}/obstructions": [
+        "tests/oversight/test_write_scope.py::test_an_obstruction_on_another_groups_visit_reads_as_no_such_visit",
         "tests/oversight/test_documents.py::test_the_obstruction_pdf_is_only_in_kazakh_or_russian_and_only_for_the_group",
     ],
     "POST /api/oversight/recommendations/{recommendation_id}/status": [
@@ -249,6 +250,7 @@ WRITES: dict[str, list[str] | str] = {
         "tests/oversight/test_attachments.py::test_a_member_of_another_group_cannot_attach",
     ],
     "POST /oversight/visits/<int:pk>/obstructions/": [
+        "tests/oversight/test_write_scope.py::test_an_obstruction_on_another_groups_visit_reads_as_no_such_visit",
         "tests/oversight/test_npm_roles.py::test_pages_and_api_keep_to_the_group",
     ],
     "POST /oversight/recommendations/<int:pk>/status/": [
@@ -298,9 +300,11 @@ WRITES: dict[str, list[str] | str] = {
         "tests/results/test_loading_files.py::test_the_record_form_takes_one_record_with_the_files_checks",
     ],
     "POST /api/oversight/recommendations/{recommendation_id}/sanctions": [
+        "tests/oversight/test_write_scope.py::test_a_sanction_under_another_groups_recommendation_reads_as_no_such_one",
         "tests/oversight/test_visiting_bodies.py::test_sanctions_follow_a_recommendation_and_bad_ones_are_refused",
     ],
     "POST /oversight/recommendations/<int:pk>/sanctions/": [
+        "tests/oversight/test_write_scope.py::test_a_sanction_under_another_groups_recommendation_reads_as_no_such_one",
         "tests/oversight/test_visiting_bodies.py::test_sanctions_follow_a_recommendation_and_bad_ones_are_refused",
     ],
     "POST /api/safeguards/compensation": [
@@ -334,11 +338,7 @@ WRITES: dict[str, list[str] | str] = {
 PENDING = {
     "POST /api/trust/media/{item_id}/tone",
     "POST /api/trust/media/import",
-    "POST /oversight/visits/<int:pk>/obstructions/",
-    "POST /api/oversight/visits/{visit_id}/obstructions",
     "POST /results/<slug:kind>/",
-    "POST /oversight/recommendations/<int:pk>/sanctions/",
-    "POST /api/oversight/recommendations/{recommendation_id}/sanctions",
 }
 
 
