@@ -332,14 +332,13 @@ def complaint_close(*, user: User, pk: int, now: dt.datetime | None = None) -> O
 
 
 def _officer_for_write(user: User, form: Form) -> OfficerFile:
+    """The officer named by badge, if the user's territory holds them; an officer elsewhere gets
+    the answer of a badge that does not exist, so the form tells nothing of other regions' staff
+    (issue 16 item 6)."""
     badge = str(form.get("officer") or "").strip()
-    officer = (
-        OfficerFile.objects.select_related("officer").filter(officer__badge_number=badge).first()
-    )
+    officer = files_in_scope(user).filter(officer__badge_number=badge).first()
     if officer is None:
-        raise Invalid("officer", _("No officer with this badge number."))
-    if not files_in_scope(user).filter(pk=officer.pk).exists():
-        raise Forbidden("officer", _("This officer serves outside your territory."))
+        raise Invalid("officer", _("No such officer in your territory."))
     return officer
 
 

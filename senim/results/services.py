@@ -136,6 +136,23 @@ def _parse(
             errors.append(RowError(number, error.field, error.message))
     if errors:
         raise FileRejected(errors)
+    if regions is not None and schema.model is not m.LivestockTheft:
+        # A key another region's record holds is not a correction: it would move that record
+        # into the caller's region (issue 16 item 6).
+        model: Any = schema.model
+        foreign = set(
+            model.objects.filter(
+                source_system=source, external_id__in=[v["external_id"] for _n, v in out]
+            )
+            .exclude(region_id__in=regions)
+            .values_list("external_id", flat=True)
+        )
+        message = _("This source number is taken; give the record its own number.")
+        errors = [
+            RowError(n, "source_number", message) for n, v in out if v["external_id"] in foreign
+        ]
+        if errors:
+            raise FileRejected(errors)
     return out
 
 

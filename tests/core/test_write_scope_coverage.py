@@ -58,6 +58,7 @@ WRITES: dict[str, list[str] | str] = {
         "tests/oversight/test_attachments.py::test_a_member_of_another_group_cannot_attach",
     ],
     "POST /api/oversight/visits/{visit_id}/obstructions": [
+        "tests/oversight/test_write_scope.py::test_an_obstruction_on_another_groups_visit_reads_as_no_such_visit",
         "tests/oversight/test_documents.py::test_the_obstruction_pdf_is_only_in_kazakh_or_russian_and_only_for_the_group",
     ],
     "POST /api/oversight/recommendations/{recommendation_id}/status": [
@@ -116,12 +117,15 @@ WRITES: dict[str, list[str] | str] = {
         "tests/safeguards/test_entry_forms.py::test_terminal_reports_stay_in_the_territory_and_the_role",
     ],
     "POST /api/safeguards/ledger/recordings": [
+        "tests/safeguards/test_ledger_write_scope.py::test_footage_and_body_camera_events_of_another_district_or_region_are_refused",
         "tests/safeguards/test_video_ledger.py::test_opening_a_recording_is_written_to_the_ledger_and_police_cannot",
     ],
     "POST /api/safeguards/ledger/retrievals": [
+        "tests/safeguards/test_ledger_write_scope.py::test_a_retrieval_at_another_regions_facility_or_for_its_complaint_is_refused",
         "tests/safeguards/test_video_ledger.py::test_opening_a_recording_is_written_to_the_ledger_and_police_cannot",
     ],
     "POST /api/safeguards/ledger/bodycam-events": [
+        "tests/safeguards/test_ledger_write_scope.py::test_footage_and_body_camera_events_of_another_district_or_region_are_refused",
         "tests/safeguards/test_video_ledger.py::test_opening_a_recording_is_written_to_the_ledger_and_police_cannot",
     ],
     # --- trust
@@ -136,9 +140,11 @@ WRITES: dict[str, list[str] | str] = {
         "tests/trust/test_write_scope.py::test_another_regions_key_is_a_conflict_like_other_content",
     ],
     "POST /api/trust/media/import": [
+        "tests/trust/test_write_scope.py::test_a_file_of_another_regions_items_or_keys_is_refused_by_row",
         "tests/trust/test_media.py::test_items_outside_the_scope_read_as_missing",
     ],
     "POST /api/trust/media/{item_id}/tone": [
+        "tests/trust/test_write_scope.py::test_another_regions_item_takes_no_tone_and_reads_as_missing",
         "tests/trust/test_media.py::test_items_outside_the_scope_read_as_missing",
     ],
     "POST /api/trust/media/{item_id}/response": [
@@ -156,7 +162,8 @@ WRITES: dict[str, list[str] | str] = {
         "tests/ops/test_write_scope.py::test_another_districts_alert_is_unknown_to_the_api_and_the_page",
     ],
     "POST /ops/units/": [
-        "tests/ops/test_queue.py::test_opening_a_level_outside_ones_scope_is_refused"
+        "tests/ops/test_queue.py::test_opening_a_level_outside_ones_scope_is_refused",
+        "tests/ops/test_write_scope.py::test_another_districts_or_regions_unit_reads_as_no_such_unit_on_the_units_page",
     ],
     "POST /ops/reference/": [
         "tests/ops/test_reference_and_analytics.py::test_a_districts_own_target_overrides_the_centres_and_bad_values_are_refused",
@@ -177,9 +184,11 @@ WRITES: dict[str, list[str] | str] = {
         "tests/prevention/test_partnership.py::test_partners_are_recorded_within_the_district_with_their_memorandum",
     ],
     "POST /prevention/commissions/": [
+        "tests/prevention/test_write_scope.py::test_a_commission_of_another_district_or_region_is_refused_and_reads_as_unknown",
         "tests/prevention/test_partnership.py::test_partners_are_recorded_within_the_district_with_their_memorandum",
     ],
     "POST /prevention/commissions/<int:pk>/": [
+        "tests/prevention/test_write_scope.py::test_a_commission_of_another_district_or_region_is_refused_and_reads_as_unknown",
         "tests/prevention/test_partnership.py::test_partners_are_recorded_within_the_district_with_their_memorandum",
     ],
     "POST /prevention/meetings/": [
@@ -189,6 +198,7 @@ WRITES: dict[str, list[str] | str] = {
         "tests/prevention/test_partnership.py::test_meetings_and_priorities_stay_in_their_sector",
     ],
     "POST /prevention/dv/new/": [
+        "tests/prevention/test_write_scope.py::test_an_assessment_in_another_district_is_refused_by_its_sector_and_by_its_point",
         "tests/prevention/test_preventive_register.py::test_an_inspector_works_only_in_their_own_sector",
     ],
     "POST /integrity/complaints/new/": [
@@ -197,15 +207,19 @@ WRITES: dict[str, list[str] | str] = {
         "tests/integrity/test_appeal_queue.py::test_another_regions_appeal_answers_as_unknown",
     ],
     "POST /integrity/complaints/<int:pk>/": [
+        "tests/integrity/test_write_scope.py::test_another_regions_complaint_is_the_same_404_as_none_for_every_step",
+        "tests/integrity/test_write_scope.py::test_discipline_on_an_officer_of_another_region_reads_as_no_such_officer",
         "tests/integrity/test_complaints_against_officers.py::test_other_roles_and_the_officer_themself_get_403",
     ],
     "POST /integrity/officers/<str:badge>/discipline/": [
+        "tests/integrity/test_write_scope.py::test_discipline_on_an_officer_of_another_region_reads_as_no_such_officer",
         "tests/integrity/test_officer_files.py::test_a_supervisor_reads_files_of_the_region_only_and_each_read_is_logged",
     ],
     "POST /integrity/early/<int:pk>/": [
         "tests/integrity/test_early_intervention.py::test_flags_of_other_regions_and_other_roles_are_out_of_reach",
     ],
     "POST /integrity/welfare/<str:badge>/": [
+        "tests/integrity/test_write_scope.py::test_a_welfare_record_on_an_officer_of_another_region_reads_as_no_such_officer",
         "tests/integrity/test_officer_files.py::test_the_officers_own_account_and_analysts_cannot_open_files",
     ],
     "POST /integrity/programme/": "no territory: the national anti-corruption programme",
@@ -238,6 +252,7 @@ WRITES: dict[str, list[str] | str] = {
         "tests/oversight/test_attachments.py::test_a_member_of_another_group_cannot_attach",
     ],
     "POST /oversight/visits/<int:pk>/obstructions/": [
+        "tests/oversight/test_write_scope.py::test_an_obstruction_on_another_groups_visit_reads_as_no_such_visit",
         "tests/oversight/test_npm_roles.py::test_pages_and_api_keep_to_the_group",
     ],
     "POST /oversight/recommendations/<int:pk>/status/": [
@@ -276,20 +291,25 @@ WRITES: dict[str, list[str] | str] = {
         "tests/register/test_case_outcomes.py::test_only_missing_person_appeals_open_searches_and_only_writers_in_scope",
     ],
     "POST /api/results/{kind}/load": [
+        "tests/results/test_write_scope.py::test_another_regions_record_is_neither_written_nor_moved_by_the_form",
         "tests/results/test_loading_files.py::test_scope_limits_what_a_regional_analyst_loads",
         "tests/results/test_pages_and_api.py::test_the_api_refuses_unauthorised_reads_and_writes",
     ],
     "POST /results/load/": [
+        "tests/results/test_write_scope.py::test_another_regions_record_is_neither_written_nor_moved_by_the_form",
         "tests/results/test_loading_files.py::test_scope_limits_what_a_regional_analyst_loads",
         "tests/results/test_loading_files.py::test_the_upload_form_shows_each_rows_error_and_refuses_other_roles",
     ],
     "POST /results/<slug:kind>/": [
+        "tests/results/test_write_scope.py::test_another_regions_record_is_neither_written_nor_moved_by_the_form",
         "tests/results/test_loading_files.py::test_the_record_form_takes_one_record_with_the_files_checks",
     ],
     "POST /api/oversight/recommendations/{recommendation_id}/sanctions": [
+        "tests/oversight/test_write_scope.py::test_a_sanction_under_another_groups_recommendation_reads_as_no_such_one",
         "tests/oversight/test_visiting_bodies.py::test_sanctions_follow_a_recommendation_and_bad_ones_are_refused",
     ],
     "POST /oversight/recommendations/<int:pk>/sanctions/": [
+        "tests/oversight/test_write_scope.py::test_a_sanction_under_another_groups_recommendation_reads_as_no_such_one",
         "tests/oversight/test_visiting_bodies.py::test_sanctions_follow_a_recommendation_and_bad_ones_are_refused",
     ],
     "POST /api/safeguards/compensation": [
@@ -320,25 +340,7 @@ WRITES: dict[str, list[str] | str] = {
 # Endpoints whose entry above names a test of the role only, not yet of a write into another
 # territory by coordinates and codes with a record of that territory present (the test named is
 # the nearest there is). Issue 16 item 6 is done when this is empty; it may only shrink.
-PENDING = {
-    "POST /ops/units/",
-    "POST /api/safeguards/ledger/recordings",
-    "POST /api/safeguards/ledger/retrievals",
-    "POST /api/safeguards/ledger/bodycam-events",
-    "POST /api/trust/media/{item_id}/tone",
-    "POST /integrity/complaints/<int:pk>/",
-    "POST /api/trust/media/import",
-    "POST /prevention/commissions/",
-    "POST /prevention/commissions/<int:pk>/",
-    "POST /prevention/dv/new/",
-    "POST /integrity/welfare/<str:badge>/",
-    "POST /integrity/officers/<str:badge>/discipline/",
-    "POST /oversight/visits/<int:pk>/obstructions/",
-    "POST /api/oversight/visits/{visit_id}/obstructions",
-    "POST /results/<slug:kind>/",
-    "POST /oversight/recommendations/<int:pk>/sanctions/",
-    "POST /api/oversight/recommendations/{recommendation_id}/sanctions",
-}
+PENDING: set[str] = set()
 
 
 def api_writes() -> set[str]:

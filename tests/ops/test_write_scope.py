@@ -6,6 +6,7 @@ next district is refused."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -13,8 +14,8 @@ from django.test import Client
 from django.utils import timezone
 
 from senim.ops import alerts, services
-from senim.ops.models import CallAlert
-from tests.ops.conftest import World
+from senim.ops.models import CallAlert, UnitEvent
+from tests.ops.conftest import World, make_unit
 
 pytestmark = pytest.mark.django_db
 
@@ -60,3 +61,39 @@ def test_a_call_under_ones_own_district_code_with_a_point_elsewhere_is_refused(
     }
     response = _client(world.duty).post("/api/ops/calls", body, content_type="application/json")
     assert response.status_code == 403, response.content
+
+
+def test_another_districts_or_regions_unit_reads_as_no_such_unit_on_the_units_page(
+    world: World,
+) -> None:
+    """A district's and a region's duty officer set a status only on their own units: the next
+    district's or another region's unit answers as a unit that does not exist, and stays as it
+    was; the page of another district is not theirs to open either."""
+    units = {
+        "d2": make_unit(world.d2, "B-01"),
+        "astana": make_unit(world.astana_district, "C-01"),
+    }
+    form = {"status": "off_duty", "reason": "end of shift"}
+    for user, theirs in ((world.duty, ("d2", "astana")), (world.oblast, ("astana",))):
+        client = _client(user)
+        unknown = client.post("/ops/units/", form | {"unit": 10**9})
+        assert unknown.status_code == 404
+        for name in theirs:
+            answer = client.post("/ops/units/", form | {"unit": units[name].pk})
+            assert answer.status_code == 404
+            assert _page(answer) == _page(unknown), name
+    assert (
+        _client(world.duty)
+        .post(f"/ops/units/?district={world.d2.code}", form | {"unit": units["d2"].pk})
+        .status_code
+        == 403
+    )
+    for unit in units.values():
+        unit.refresh_from_db()
+        assert unit.status == "available"
+    assert not UnitEvent.objects.filter(unit__in=units.values()).exists()
+
+
+def _page(response: Any) -> str:
+    """The page without its per-request CSRF token."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", response.content.decode())

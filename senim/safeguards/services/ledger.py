@@ -39,7 +39,13 @@ from senim.safeguards.models import (
     RetrievalRequest,
 )
 from senim.safeguards.models.devices import LedgerMixin
-from senim.safeguards.services.common import aware, check_territory, facility_for_write, require
+from senim.safeguards.services.common import (
+    aware,
+    check_territory,
+    facility_for_write,
+    in_scope,
+    require,
+)
 
 _ADVISORY_LOCK_ID = 0x5E7146  # not the audit log's: the two chains do not wait for each other
 SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -280,7 +286,11 @@ def request_retrieval(
     if not reason.strip():
         raise Invalid("reason", _("is required"))
     facility = facility_for_write(user, facility_id)
-    if complaint_id is not None and not Complaint.objects.filter(pk=complaint_id).exists():
+    # A complaint of another territory reads as none: not linked, and no hint that it exists.
+    if (
+        complaint_id is not None
+        and not in_scope(user, Complaint.objects.filter(pk=complaint_id)).exists()
+    ):
         raise Invalid("complaint_id", _("No record with id %(id)s.") % {"id": complaint_id})
     found, missing = coverage(facility_id=facility.pk, start=start, end=end)
     with transaction.atomic():
