@@ -159,7 +159,9 @@ def test_sign_in_read_the_national_map_and_drill_down_to_a_district(
     )
     page.goto(f"{live_server.url}/indicators/?year=2025")
 
-    # Clicking a region on the map opens that region's districts.
+    # Clicking a region on the map opens that region's districts (once the map is drawn again:
+    # a click on the empty container before that goes nowhere).
+    page.wait_for_selector("#map[data-rendered=true] svg path")
     box = page.locator("#map").bounding_box()
     page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
     page.wait_for_url("**region=KZ-**")
