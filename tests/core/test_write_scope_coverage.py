@@ -89,6 +89,12 @@ WRITES: dict[str, list[str] | str] = {
     "PATCH /api/safeguards/custody/{record_id}": [
         "tests/safeguards/test_custody_api.py::test_reading_one_record_is_audited_and_other_regions_get_404",
     ],
+    "POST /safeguards/custody/<int:pk>/": [
+        "tests/safeguards/test_record_pages.py::test_another_districts_record_is_not_found_and_cannot_be_changed",
+    ],
+    "POST /safeguards/complaints/<int:pk>/": [
+        "tests/safeguards/test_record_pages.py::test_another_regions_complaint_is_not_found_and_takes_no_step",
+    ],
     "POST /api/safeguards/complaints": [
         "tests/safeguards/test_write_scope.py::test_a_complaint_about_a_facility_of_another_region_is_refused",
         "tests/safeguards/test_write_scope.py::test_a_key_of_another_region_answers_like_any_conflict_and_shows_nothing",

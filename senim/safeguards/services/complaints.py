@@ -240,13 +240,18 @@ def identity(*, user: User, complaint: Complaint) -> dict[str, object] | None:
 
 
 def latest(*, user: User, limit: int = 25) -> list[tuple[Complaint, str | None]]:
-    """The newest complaints, each with who complained for the rows the user handles.
-
-    One audit entry names every complaint whose complainant was shown on the list.
-    """
+    """The newest complaints, each with who complained for the rows the user handles."""
     rows = list(
         complaints(user=user).select_related("complainant").order_by("-received_at")[:limit]
     )
+    return with_complainants(user=user, rows=rows)
+
+
+def with_complainants(*, user: User, rows: list[Complaint]) -> list[tuple[Complaint, str | None]]:
+    """Each listed complaint with who complained, for the rows the user handles (else None).
+
+    One audit entry names every complaint whose complainant was shown on the list.
+    """
     mine = set(
         user.safeguards_complaints.filter(pk__in=[c.pk for c in rows]).values_list("pk", flat=True)
     )
