@@ -65,6 +65,9 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     today = timezone.localdate()
     recs = scope.recommendations(acc)
+    page = Paginator(visits.order_by("-visited_on", "-pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     context = {
         **web.nav("home", acc),
         "year": year,
@@ -73,8 +76,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "group": group,
         "body": body,
         "bodies": bodies.body_choices(),
-        "visits": visits[:300],
-        "count": visits.count(),
+        "visits": page,
+        "query": urlencode({"year": year, "group": group, "body": body}),
+        "count": page.paginator.count,
         "open_recs": recs.filter(status__in=OPEN_STATUSES).count(),
         "overdue_recs": recs.filter(status__in=OPEN_STATUSES, due_on__lt=today).count(),
         "my_groups": scope.recording_bodies(acc),
@@ -374,7 +378,7 @@ def recommendations(request: HttpRequest) -> HttpResponse:
         **web.nav("recs", acc),
         "recs": [(r, agency_label(r.agency)) for r in page],
         "page": page,
-        "query": urlencode({"status": status, "agency": agency}),
+        "query": urlencode({"status": status, "agency": agency, "body": body}),
         "count": page.paginator.count,
         "counts": [(s, label, counts.get(s, 0)) for s, label in RecStatus.choices],
         "status": status,

@@ -35,7 +35,7 @@ def test_recommendations_come_a_page_at_a_time_with_the_filters_kept(
     body = first.content.decode()
     assert first.status_code == 200
     assert body.count("Recommendation 0") == PAGE_SIZE
-    assert "?status=sent&amp;agency=&page=2" in body
+    assert "?status=sent&amp;agency=&amp;body=&page=2" in body
     second = client.get("/oversight/recommendations/?status=sent&agency=&page=2").content.decode()
     assert second.count("Recommendation 1") == 5 and "Recommendation 104" in second
     # A page past the end shows the last one, never an error.
@@ -70,3 +70,25 @@ def test_the_visit_form_offers_a_search_over_the_institutions(
     )
     assert 'data-filters="institution-picker"' in body and 'id="institution-picker"' in body
     assert "oversight/picker.js" in body
+
+
+def test_the_years_visits_come_a_page_at_a_time_and_each_opens(
+    world: World,
+    record_visit: RecordVisit,
+    session_client: Callable[[User], Client],
+) -> None:
+    """The year's list once stopped at 300 rows (a region's representatives make ~800 visits)."""
+    days = [TODAY - dt.timedelta(days=n // 2 + 1) for n in range(PAGE_SIZE + 2)]
+    for n, day in enumerate(days):  # two institutions a day, within the members' terms
+        place = world.ivs_a if n % 2 else world.colony_a
+        record_visit(visited_on=day, institution_id=place.pk, team_ids=[world.member_a.pk])
+    client = session_client(world.monitor_a)
+    year = (TODAY - dt.timedelta(days=1)).year
+    first = client.get(f"/oversight/?year={year}").content.decode()
+    assert first.count('<tr><td class="text"><a href="/oversight/visits/') == PAGE_SIZE
+    assert f"?year={year}&amp;group=&amp;body=&page=2" in first
+    rest = client.get(f"/oversight/?year={year}&page=2").content.decode()
+    in_year = sum(
+        1 for n in range(PAGE_SIZE + 2) if (TODAY - dt.timedelta(days=n + 1)).year == year
+    )
+    assert rest.count('<tr><td class="text"><a href="/oversight/visits/') == in_year - PAGE_SIZE
