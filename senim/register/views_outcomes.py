@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from senim.core.errors import Forbidden, Invalid, NotFound
@@ -40,6 +41,32 @@ from senim.register.outcome_indicators import (
 # The published national figure shown beside the demo's administrative sample (the ministry's
 # board meeting on 2025, seed 003 line 8: "more than 17 million").
 PUBLISHED_ADMINISTRATIVE_2025 = 17_000_000
+
+
+# The posted field names an error may name, as the form's own labels call them: a refusal shows
+# the label, never the field's internal name.
+FIELD_LABELS = {
+    "action": gettext_lazy("Form"),
+    "step": gettext_lazy("Step"),
+    "on": gettext_lazy("Date"),
+    "unit": gettext_lazy("Unit"),
+    "district": gettext_lazy("District"),
+    "offence": gettext_lazy("Offence"),
+    "damage": gettext_lazy("Damage, tenge"),
+    "assessed_on": gettext_lazy("Assessed on"),
+    "repaid": gettext_lazy("Repaid, tenge"),
+    "repaid_on": gettext_lazy("Repaid on"),
+    "appeal": gettext_lazy("Appeal"),
+    "opened_on": gettext_lazy("Search opened"),
+    "outcome_on": gettext_lazy("Found on"),
+    "outcome": gettext_lazy("Outcome"),
+    "search": gettext_lazy("Search"),
+}
+
+
+def labelled(errors: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(field, its label, message) for each error, in the order found."""
+    return [(f, str(FIELD_LABELS.get(f, "")), m) for f, m in errors.items()]
 
 
 def _step_label(step: str) -> str:
@@ -81,7 +108,7 @@ def record_context(request: HttpRequest, user: User, offence: Offence) -> dict[s
             if may_write and criminal
             else [],
             "form": form,
-            "errors": errors,
+            "errors": labelled(errors),
             "today": writer.today().isoformat(),
         }
     }
@@ -155,7 +182,7 @@ def appeal_context(request: HttpRequest, user: User, appeal: Appeal) -> dict[str
             "may_open": missing and not searches and writer.can_write(user),
             "may_close": writer.can_write(user),
             "form": getattr(request, "outcome_form", {}),
-            "errors": errors,
+            "errors": labelled(errors),
             "today": writer.today().isoformat(),
         }
     }

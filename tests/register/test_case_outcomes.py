@@ -285,6 +285,9 @@ def test_a_missing_person_appeal_opens_a_search_that_ends_found(
     url = f"/register/appeals/{appeal.pk}/search/"
     too_early = client.post(url, {"action": "open", "opened_on": _day(-2)})
     assert too_early.status_code == 422 and 'data-field="opened_on"' in too_early.content.decode()
+    # The message names the field by its label on the form, never by its internal name.
+    assert "<strong>Search opened</strong>:" in too_early.content.decode()
+    assert "<strong>opened_on</strong>" not in too_early.content.decode()
     assert not PersonSearch.objects.exists()
     assert client.post(url, {"action": "open", "opened_on": _day(0)}).status_code == 302
     search = PersonSearch.objects.get(appeal=appeal)
