@@ -397,6 +397,27 @@ def open_search(*, user: User, appeal_id: int, on: Any) -> PersonSearch:
         )
 
 
+def open_wanted_search(*, user: User, offence_id: int, on: Any) -> PersonSearch:
+    """Declare a suspect of a criminal case wanted (one search per person; no one is named)."""
+    day = parse_day(on, "opened_on")
+    with transaction.atomic():
+        offence = _writable_offence(user, offence_id)
+        if offence.kind not in CRIMINAL_KINDS:
+            raise Invalid("offence", _("only a criminal case has suspects to search for"))
+        not_future(day, "opened_on")
+        _not_before_registration(day, offence, "opened_on")
+        n = PersonSearch.objects.filter(offence=offence, kind=SearchKind.WANTED).count() + 1
+        return PersonSearch.objects.create(
+            kind=SearchKind.WANTED,
+            region_id=offence.region_id,
+            district_id=offence.district_id,
+            opened_on=day,
+            offence=offence,
+            source_system="senim",
+            external_id=f"offence-{offence.pk}-{n}",
+        )
+
+
 def record_search_outcome(*, user: User, search_id: int, on: Any) -> PersonSearch:
     """A missing person found or a wanted one caught, on a day."""
     if not can_write(user):

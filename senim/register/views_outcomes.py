@@ -58,7 +58,7 @@ FIELD_LABELS = {
     "repaid_on": gettext_lazy("Repaid on"),
     "appeal": gettext_lazy("Appeal"),
     "opened_on": gettext_lazy("Search opened"),
-    "outcome_on": gettext_lazy("Found on"),
+    "outcome_on": gettext_lazy("Found or caught on"),
     "outcome": gettext_lazy("Outcome"),
     "search": gettext_lazy("Search"),
 }
@@ -67,6 +67,15 @@ FIELD_LABELS = {
 def labelled(errors: dict[str, str]) -> list[tuple[str, str, str]]:
     """(field, its label, message) for each error, in the order found."""
     return [(f, str(FIELD_LABELS.get(f, "")), m) for f, m in errors.items()]
+
+
+def _int(raw: str | None) -> int:
+    """A posted id, or 0 (no such row) when it is not a plain number within 64 bits."""
+    return int(raw) if raw and raw.isdigit() and len(raw) < 19 else 0
+
+
+def _search_label(search: PersonSearch) -> str:
+    return str(SearchOutcome(search.outcome).label) if search.outcome else _("still searched for")
 
 
 def _step_label(step: str) -> str:
@@ -94,6 +103,10 @@ def record_context(request: HttpRequest, user: User, offence: Offence) -> dict[s
             "steps": [(s, _step_label(s.step)) for s in steps],
             "next_steps": [
                 (s, _step_label(s)) for s in StepKind.values if s in CASE_STEP_TRANSITIONS[state]
+            ],
+            "wanted": [
+                (w, _search_label(w))
+                for w in offence.searches.filter(kind="wanted").order_by("opened_on", "pk")
             ],
             "damage": damage,
             "repayments": repayments,
@@ -133,6 +146,15 @@ def record_outcome(request: HttpRequest, pk: int) -> HttpResponse:
                 unit=post.get("unit") or None,
                 district=post.get("district") or None,
             )
+        elif action == "wanted":
+            writer.open_wanted_search(user=user, offence_id=pk, on=post.get("opened_on", ""))
+        elif action == "caught":
+            search = PersonSearch.objects.filter(
+                offence_id=pk, kind="wanted", pk=_int(post.get("search"))
+            ).first()
+            if search is None:
+                raise NotFound("search", _("No such search in your territory."))
+            writer.record_search_outcome(user=user, search_id=search.pk, on=post.get("outcome_on"))
         elif action == "damage":
             writer.record_damage(
                 user=user,
@@ -175,10 +197,7 @@ def appeal_context(request: HttpRequest, user: User, appeal: Appeal) -> dict[str
     return {
         "search": {
             "shown": missing or bool(searches) or bool(errors),
-            "searches": [
-                (s, str(SearchOutcome(s.outcome).label) if s.outcome else _("still searched for"))
-                for s in searches
-            ],
+            "searches": [(s, _search_label(s)) for s in searches],
             "may_open": missing and not searches and writer.can_write(user),
             "may_close": writer.can_write(user),
             "form": getattr(request, "outcome_form", {}),
@@ -200,7 +219,7 @@ def record_search(request: HttpRequest, pk: int) -> HttpResponse:
         if post.get("action") == "open":
             writer.open_search(user=user, appeal_id=pk, on=post.get("opened_on", ""))
         elif post.get("action") == "found":
-            search = PersonSearch.objects.filter(appeal_id=pk, pk=post.get("search") or 0).first()
+            search = PersonSearch.objects.filter(appeal_id=pk, pk=_int(post.get("search"))).first()
             if search is None:
                 raise NotFound("search", _("No such search in your territory."))
             writer.record_search_outcome(user=user, search_id=search.pk, on=post.get("outcome_on"))

@@ -291,6 +291,7 @@ WRITES: dict[str, list[str] | str] = {
     # --- added with issue 17 (case outcomes, thematic results, visiting bodies, redress)
     "POST /register/offences/<int:pk>/outcome/": [
         "tests/register/test_case_outcomes.py::test_only_writing_roles_in_scope_record_steps",
+        "tests/register/test_case_outcomes.py::test_no_wanted_search_for_an_administrative_offence_or_another_district",
         "tests/register/test_outcome_indicators.py::test_roles_and_territory_decide_who_records",
     ],
     "POST /register/appeals/<int:pk>/search/": [

@@ -321,3 +321,56 @@ def test_only_missing_person_appeals_open_searches_and_only_writers_in_scope(
     assert session_client(users["national_analyst"]).post(url, form).status_code == 403
     assert session_client(users["duty_officer_b"]).post(url, form).status_code == 404
     assert not PersonSearch.objects.exists()
+
+
+# --- the offence page: suspects declared wanted ----------------------------------------------
+
+
+def test_a_suspect_is_declared_wanted_on_the_offence_page_and_caught(
+    offence: Offence, duty: User, session_client: Callable[[User], Any]
+) -> None:
+    client = session_client(duty)
+    page = client.get(f"/register/offences/{offence.pk}/").content.decode()
+    assert 'id="wanted-form"' in page
+    url = f"/register/offences/{offence.pk}/outcome/"
+    early = client.post(url, {"action": "wanted", "opened_on": _day(-1)})
+    assert early.status_code == 422 and 'data-field="opened_on"' in early.content.decode()
+    assert not PersonSearch.objects.exists()
+    assert client.post(url, {"action": "wanted", "opened_on": _day(3)}).status_code == 302
+    assert client.post(url, {"action": "wanted", "opened_on": _day(4)}).status_code == 302
+    first, second = PersonSearch.objects.filter(offence=offence).order_by("opened_on")
+    assert (first.kind, first.region_id) == ("wanted", offence.region_id)
+    before_open = client.post(url, {"action": "caught", "search": first.pk, "outcome_on": _day(2)})
+    assert before_open.status_code == 422 and "Found or caught on" in before_open.content.decode()
+    bogus = client.post(url, {"action": "caught", "search": "9" * 30, "outcome_on": _day(5)})
+    assert bogus.status_code == 404
+    assert (
+        client.post(
+            url, {"action": "caught", "search": first.pk, "outcome_on": _day(5)}
+        ).status_code
+        == 302
+    )
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.outcome, first.outcome_on) == ("caught", REGISTERED + dt.timedelta(days=5))
+    assert second.outcome == ""
+
+
+def test_no_wanted_search_for_an_administrative_offence_or_another_district(
+    make_offence: Callable[..., Offence],
+    users: dict[str, User],
+    session_client: Callable[[User], Any],
+    territory: Territory,
+) -> None:
+    administrative = make_offence(kind="administrative", article=territory.admin_article)
+    with pytest.raises(Invalid) as refused:
+        outcomes.open_wanted_search(
+            user=users["duty_officer_a"], offence_id=administrative.pk, on=_day(1)
+        )
+    assert refused.value.field == "offence"
+    crime = make_offence()
+    form = {"action": "wanted", "opened_on": _day(1)}
+    url = f"/register/offences/{crime.pk}/outcome/"
+    assert session_client(users["duty_officer_b"]).post(url, form).status_code == 404
+    assert session_client(users["national_analyst"]).post(url, form).status_code == 403
+    assert not PersonSearch.objects.exists()
