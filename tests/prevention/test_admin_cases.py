@@ -433,10 +433,11 @@ def test_the_list_filters_searches_and_pages_by_fifty(place: Place) -> None:
 
 def test_the_sector_page_shows_open_and_overdue_cases(place: Place) -> None:
     late = open_case(place, offence_on=days_ago(30), protocol_on=days_ago(20))
-    open_case(place, number="AA-0002")
+    open_case(place, number="AA-0002", offence_on=days_ago(1), protocol_on=days_ago(0))
     page = _client(place.inspector).get(reverse("prevention-sector", args=[place.s1.code]))
     html = page.content.decode()
-    assert 'id="kpi-admin-open"' in html and ">2</a>" in html and ">1</a>" in html
+    assert re.search(r'id="kpi-admin-open"><a [^>]*>2</a>', html)
+    assert re.search(r'id="kpi-admin-overdue"><a [^>]*>1</a>', html)
     assert f'href="/prevention/admin-cases/{late.pk}/"' in html
     assert 'id="open-admin-cases"' in html
 
@@ -485,5 +486,62 @@ def test_the_case_pages_speak_the_chosen_language(
         assert f'<html lang="{language}">' in html
         assert heading in html, url
         if language != "en":
-            for english in ("Protocol number", "Deadline", "assumed", "Timeline", "Next step"):
+            for english in (
+                "Protocol number",
+                "Deadline",
+                "assumed",
+                "Steps of the case",
+                "Next step",
+            ):
                 assert english not in html, (url, english)
+
+
+# --- the demo ----------------------------------------------------------------------------------
+
+
+def _demo_rows() -> list[tuple[Any, ...]]:
+    return list(
+        AdminCase.objects.order_by("number").values_list(
+            "number", "status", "outcome", "protocol_on", "due_on", "fine_kzt", "offence_id"
+        )
+    )
+
+
+def test_the_demo_cases_cover_every_step_some_overdue_deterministic_and_valid(
+    place: Place,
+) -> None:
+    from senim.prevention import demo_admin_cases
+
+    records = [register_offence(place) for _ in range(3)]
+    sectors = [place.s1, place.s1b, place.s2] * 20  # 60 draws: every status comes up
+    now = timezone.now()
+    cases, steps = demo_admin_cases.build(7, sectors, now)
+    assert cases == AdminCase.objects.count() > 0 and steps == AdminCaseStep.objects.count()
+    first = _demo_rows()
+    assert {r[1] for r in first} == set(AdminStatus.values)
+    assert {r[2] for r in first} >= {"fine", "warning", "terminated"}
+    today = timezone.localdate(now)
+    overdue = AdminCase.objects.filter(admin_cases.overdue_q(today))
+    assert 0 < overdue.count() < AdminCase.objects.filter(closed_on=None).count()
+    assert {c.offence_id for c in AdminCase.objects.exclude(offence=None)} <= {
+        r.pk for r in records
+    }
+    for case in AdminCase.objects.prefetch_related("steps").select_related("article"):
+        assert case.is_demo and case.number.startswith("DEMO-") and case.article.code_kind == "KoAP"
+        assert case.person.iin_hash is None
+        dates = [s.on for s in case.steps.all()]
+        assert dates == sorted(dates) and dates[-1] <= today and dates[0] == case.protocol_on
+        assert [s.status for s in case.steps.all()][-1] == case.status
+        assert case.due_on == (
+            None if case.closed_on else admin_cases._due(case, admin_cases.terms())
+        )
+        if case.status == "executed":
+            assert case.outcome != "terminated"
+        if case.outcome == "arrest":
+            assert case.body == "court"
+        if case.offence_id:
+            assert case.sector_id == place.s1.pk
+    people = set(AdminCase.objects.values_list("person_id", flat=True))
+    assert demo_admin_cases.delete() == people and not AdminCase.objects.exists()
+    demo_admin_cases.build(7, sectors, now)
+    assert _demo_rows() == first

@@ -14,6 +14,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from senim.core.models import District, Localized, Person, Region, Sector
@@ -169,7 +170,7 @@ class AdminCaseStep(models.Model):
     case = models.ForeignKey(AdminCase, models.CASCADE, related_name="steps")
     status = models.CharField(_("step"), max_length=10, choices=AdminStatus.choices)
     on = models.DateField(_("date"))
-    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
     recorded_by = models.CharField(max_length=150, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
 
