@@ -145,8 +145,8 @@ def case_page(request: HttpRequest, pk: int) -> HttpResponse:
     case = admin_cases.admin_cases(user).select_related("person", "offence").filter(pk=pk).first()
     if case is None:
         raise Http404(_("No such administrative case in your territory."))
-    if request.method == "GET":
-        audit.record_read(case, actor=user.get_username(), purpose="administrative case")
+    # The page shows the person, also when it comes back with an error: every showing is a read.
+    audit.record_read(case, actor=user.get_username(), purpose="administrative case")
     today = timezone.localdate()
     following = list(ADMIN_NEXT.get(case.status, ()))
     if case.outcome == AdminOutcome.TERMINATED:

@@ -397,7 +397,7 @@ def test_the_form_records_a_case_and_its_page_shows_the_timeline_and_is_audited(
     assert case.status == "sent"
     page = client.get(done["Location"]).content.decode()
     assert 'data-step="sent"' in page and 'name="outcome"' in page
-    assert reads.count() == 2  # every opening of the page
+    assert reads.count() == 3  # every showing of the page, the one with the error included
 
 
 def test_the_list_filters_searches_and_pages_by_fifty(place: Place) -> None:
