@@ -448,6 +448,21 @@ def test_the_working_time_month_counts_protocols_per_inspector(place: Place) -> 
     month = (TODAY() - dt.timedelta(days=9)).replace(day=1)
     assert admin_cases.opened_per_inspector(place.inspector, month) == {"insp1": 2}
     assert admin_cases.opened_per_inspector(place.colleague, month) == {}
+    # On the working-time page, next to the inspector's hours of the month.
+    from senim.prevention import worktime
+
+    day = TODAY() - dt.timedelta(days=9)
+    worktime.record(
+        user=place.inspector,
+        form={"day": day.isoformat(), "activity": "admin_cases", "hours": "2", "minutes": "0"},
+    )
+    html = (
+        _client(place.inspector)
+        .get(reverse("prevention-time") + f"?month={month:%Y-%m}")
+        .content.decode()
+    )
+    assert "Protocols drawn up" in html
+    assert re.search(r"<td>2</td></tr>", html.split('id="time-summary"')[1])
 
 
 # --- languages ---------------------------------------------------------------------------------
