@@ -36,7 +36,7 @@ from senim.core.geo import locator, place_key
 from senim.core.models import District, Person, Region, Sector, User
 from senim.demo import db
 from senim.demo.common import DEMO_CITY, rng_for
-from senim.prevention import demo_worktime, reference, sara
+from senim.prevention import demo_admin_cases, demo_worktime, reference, sara
 from senim.prevention.models import (
     STAGES,
     ChecklistAnswer,
@@ -1935,7 +1935,10 @@ def build(*, seed: int, years: list[int]) -> dict[str, int]:
         cases, tasks, evaluations = _problems(seed, sectors, now) if sectors else (0, 0, 0)
         partnership = _partnership(seed, region, sectors, now) if sectors else {}
         working_time = demo_worktime.build(seed, timezone.localdate(now))
+        admin_cases, admin_steps = demo_admin_cases.build(seed, sectors, now)
     return {
+        "admin_cases": admin_cases,
+        "admin_case_steps": admin_steps,
         "working_time_entries": working_time,
         "preventive_register": people,
         "preventive_contacts": contacts,
@@ -1954,6 +1957,7 @@ def delete() -> None:
     the people only they referred to."""
     with transaction.atomic():
         demo_worktime.delete()
+        admin_people = demo_admin_cases.delete()
         Partner.objects.filter(is_demo=True).delete()
         Commission.objects.filter(is_demo=True).delete()
         ResidentMeeting.objects.filter(is_demo=True).delete()
@@ -1972,7 +1976,7 @@ def delete() -> None:
             Contact.objects.filter(supervision_id__in=demo[start : start + 500]).delete()
         Supervision.objects.filter(is_demo=True).delete()
         DvAssessment.objects.filter(is_demo=True).delete()
-        _delete_unreferenced_people(people)
+        _delete_unreferenced_people(people | admin_people)
 
 
 def _delete_unreferenced_people(ids: set[int]) -> None:

@@ -14,6 +14,7 @@ DATA = Path(__file__).resolve().parent / "data"
 
 def load() -> None:
     from senim.prevention.models import (
+        AdminTerm,
         ChecklistQuestion,
         DvRiskItem,
         DvRiskLevel,
@@ -48,6 +49,16 @@ def load() -> None:
         (
             {**r, "position": n}
             for n, r in enumerate(read_csv(DATA / "sara_checklist.csv"), start=1)
+        ),
+        key="code",
+    )
+
+    # The terms of an administrative case: assumed, not from a seed (docs/prevention.md).
+    seed_missing(
+        AdminTerm,
+        (
+            {**r, "days": int(r["days"]), "assumed": True}
+            for r in read_csv(DATA / "admin_terms.csv")
         ),
         key="code",
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from senim.prevention import views, views_partnership, views_worktime
+from senim.prevention import views, views_admin_cases, views_partnership, views_worktime
 
 urlpatterns = [
     path("", views.home, name="prevention-home"),
@@ -17,6 +17,9 @@ urlpatterns = [
     path("meetings/", views_partnership.meeting_list, name="prevention-meetings"),
     path("meetings/<int:pk>/", views_partnership.meeting_page, name="prevention-meeting"),
     path("time/", views_worktime.working_time, name="prevention-time"),
+    path("admin-cases/", views_admin_cases.case_list, name="prevention-admin-cases"),
+    path("admin-cases/new/", views_admin_cases.case_new, name="prevention-admin-case-new"),
+    path("admin-cases/<int:pk>/", views_admin_cases.case_page, name="prevention-admin-case"),
     path("dv/", views.dv_list, name="prevention-dv-list"),
     path("dv/new/", views.dv_new, name="prevention-dv-new"),
     path("dv/<int:pk>/", views.dv_page, name="prevention-dv"),

@@ -24,7 +24,7 @@ from senim.core import audit
 from senim.core.errors import UseCaseError
 from senim.core.models import User
 from senim.core.permissions import Perm, can
-from senim.prevention import sara, selectors, services
+from senim.prevention import admin_cases, sara, selectors, services
 from senim.prevention.models import (
     CONTROLLER,
     STAGES,
@@ -133,6 +133,7 @@ def sector_page(request: HttpRequest, code: str) -> HttpResponse:
         "escalation_calls": selectors.ESCALATION_CALLS,
         "problems": list(sara.problems(user).filter(sector=sector).exclude(stage="closed")[:50]),
         "suggestions": sara.suggestions(user, sector, now=now),
+        "admin": admin_cases.sector_cases(sector, today=today),
     }
     return render(request, "prevention/sector.html", context)
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from senim.core.errors import UseCaseError
 from senim.core.permissions import Perm, can
-from senim.prevention import worktime
+from senim.prevention import admin_cases, worktime
 from senim.prevention.models import Activity, TimeEntry
 from senim.prevention.views import _error, _refuse, _user
 
@@ -60,6 +60,7 @@ def working_time(request: HttpRequest) -> HttpResponseBase:
         "next": end.strftime("%Y-%m") if end <= today else "",
         "mine": [(e, e.day >= earliest) for e in mine],
         "summary": worktime.month_summary(user, month),
+        "cases_opened": admin_cases.opened_per_inspector(user, month),
         "records": user.sector_id is not None,
         "earliest": earliest,
         "form": context.get("form", {"day": today.isoformat()}),

@@ -203,6 +203,13 @@ WRITES: dict[str, list[str] | str] = {
     "POST /prevention/meetings/<int:pk>/": [
         "tests/prevention/test_partnership.py::test_meetings_and_priorities_stay_in_their_sector",
     ],
+    "POST /prevention/admin-cases/new/": [
+        "tests/prevention/test_admin_cases.py::test_an_inspector_of_another_sector_cannot_see_or_write_a_case",
+        "tests/prevention/test_admin_cases.py::test_roles_without_prevention_are_refused_403_and_nothing_is_stored",
+    ],
+    "POST /prevention/admin-cases/<int:pk>/": [
+        "tests/prevention/test_admin_cases.py::test_an_inspector_of_another_sector_cannot_see_or_write_a_case",
+    ],
     "POST /prevention/dv/new/": [
         "tests/prevention/test_write_scope.py::test_an_assessment_in_another_district_is_refused_by_its_sector_and_by_its_point",
         "tests/prevention/test_preventive_register.py::test_an_inspector_works_only_in_their_own_sector",

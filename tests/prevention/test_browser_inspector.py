@@ -189,3 +189,34 @@ def test_an_inspector_takes_a_hot_spot_through_sara_to_the_verdict(
     problem.refresh_from_db()
     assert problem.evaluation["target"][0] > problem.evaluation["target"][1]
     assert "Before:" in page.inner_text("#verdict")
+
+
+def test_an_inspector_records_an_administrative_case_and_moves_it_forward(
+    page: Any, live_server: Any, place: Place, tmp_path: Path
+) -> None:
+    from senim.prevention.models import AdminCase
+
+    base = live_server.url
+    today = timezone.localdate()
+    _sign_in(page, base, place.inspector.username)
+    page.wait_for_url(f"**/prevention/sectors/{place.s1.code}/")
+    assert page.inner_text("#kpi-admin-open") == "0"
+    page.click("#sector-admin-cases >> text=Record a protocol")
+    page.fill("[name=number]", "AB-1207")
+    page.select_option("select[name=article]", "KoAP-434")
+    page.fill("[name=iin]", "900101300017")
+    page.fill("[name=offence_on]", (today - dt.timedelta(days=2)).isoformat())
+    page.fill("[name=protocol_on]", (today - dt.timedelta(days=1)).isoformat())
+    page.click("#admin-case-form button[type=submit]")
+    page.wait_for_selector("#case-timeline [data-step=protocol]")
+    case = AdminCase.objects.get()
+    # The next step: sent to a court, dated today.
+    page.select_option("#step-form select[name=body]", "court")
+    page.fill("#step-form [name=body_name]", "Specialised administrative court")
+    page.click("#step-form button[type=submit]")
+    page.wait_for_selector("#case-timeline [data-step=sent]")
+    _shot(page, tmp_path, "admin-case")
+    case.refresh_from_db()
+    assert case.status == "sent" and case.body == "court" and case.sent_on == today
+    page.goto(f"{base}/prevention/sectors/{place.s1.code}/")
+    assert page.inner_text("#kpi-admin-open") == "1"

@@ -1,5 +1,16 @@
 """The prevention's models: the preventive register, domestic-violence risk, problem cases."""
 
+from senim.prevention.models.admin_cases import (
+    ADMIN_NEXT,
+    ADMIN_OPEN,
+    AdminBody,
+    AdminCase,
+    AdminCaseStep,
+    AdminOutcome,
+    AdminStatus,
+    AdminTerm,
+    TerminationReason,
+)
 from senim.prevention.models.partnership import (
     Commission,
     CommissionLevel,
@@ -42,9 +53,17 @@ from senim.prevention.models.risk import DvAssessment, DvRiskItem, DvRiskLevel
 from senim.prevention.models.worktime import Activity, TimeEntry
 
 __all__ = [
+    "ADMIN_NEXT",
+    "ADMIN_OPEN",
     "CONTROLLER",
     "STAGES",
     "Activity",
+    "AdminBody",
+    "AdminCase",
+    "AdminCaseStep",
+    "AdminOutcome",
+    "AdminStatus",
+    "AdminTerm",
     "ChecklistAnswer",
     "ChecklistQuestion",
     "Commission",
@@ -77,6 +96,7 @@ __all__ = [
     "SupervisionStatus",
     "TaskOwner",
     "TaskStatus",
+    "TerminationReason",
     "TimeEntry",
     "TriangleSide",
 ]
