@@ -61,6 +61,11 @@ SIGNAL_LABELS = {
     "commendations": _("commendations"),
     "sick_days": _("days of sick leave"),
     "overtime_hours": _("hours of overtime"),
+    "custody_records": _("detentions recorded"),
+    "custody_force": _("detentions with force or special means"),
+    "custody_incidents": _("detentions with injuries recorded"),
+    "ill_treatment_register": _("ill-treatment complaints in the safeguards register"),
+    "media_negative_unit": _("negative media items about the unit"),
 }
 WINDOW_LABELS = {
     30: _("in the last 30 days"),
