@@ -9,6 +9,13 @@ as-of year (a sustained complaint or dismissal in the 12 months after it) is dra
 officer's risk at that date, so history predicts it, with noise; `true_risk` is that
 probability, the judge of a ranking in expectation.
 
+Beside complaints and discipline the officer's detentions are drawn (by duty), with the use of
+force or special means and injuries recorded among them, the safeguards register's ill-treatment
+complaints, calls handled, complained of and reached late, and negative media items about the
+unit — each from the same latent risk with its own noise; every rate is an assumption
+(docs/integrity.md, "The synthetic roster"). The threshold rules use few of these: that is the
+information an early-intervention model can add.
+
 Complaints are rare (about one in three officer-years has one on patrol), sustained findings
 rarer (about one complaint in six). The women's share is drawn per seed between 6 and 12 %, the
 range seed `000_…` gives for Kazakhstan's police today; sex, age and region carry no risk of
@@ -192,9 +199,7 @@ def simulate_histories(
     # Custody: the detentions the officer records (a little more for the risky: exposure they
     # choose), and the incidents among them — injuries recorded at the medical examination or a
     # breach of the custody procedure — whose share rises with the risk (use of force).
-    detentions = rng.poisson(
-        _DETENTIONS_PER_YEAR[duty][:, None] / 12 * np.exp(0.2 * monthly_risk)
-    )
+    detentions = rng.poisson(_DETENTIONS_PER_YEAR[duty][:, None] / 12 * np.exp(0.2 * monthly_risk))
     counts[:, :, column["custody_records"]] = detentions
     counts[:, :, column["custody_force"]] = rng.binomial(
         detentions, np.minimum(1.0, _FORCE_SHARE * np.exp(0.7 * monthly_risk))
@@ -220,8 +225,10 @@ def simulate_histories(
     # Negative media items naming the unit: the unit's, shared by all its officers (with peers
     # from the same unit they cancel out in the peer-relative ranking; context, not a signal).
     unit_mean = np.array(
-        [risk[unit == u].mean(axis=0) if (unit == u).any() else np.zeros(years)
-         for u in range(n_units)]
+        [
+            risk[unit == u].mean(axis=0) if (unit == u).any() else np.zeros(years)
+            for u in range(n_units)
+        ]
     )
     unit_media = rng.poisson(0.1 * np.exp(0.5 * np.repeat(unit_mean, 12, axis=1)))
     counts[:, :, column["media_negative_unit"]] = unit_media[unit]
