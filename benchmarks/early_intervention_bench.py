@@ -84,10 +84,11 @@ def main() -> None:
         f"mean {'':>8} {np.mean(observed):>9.2f} {np.mean(judged):>10.2f} "
         f"{np.mean(ceilings):>8.2f}   (goal: 1.30)"
     )
-    print(
-        f"sd   {'':>8} {np.std(observed, ddof=1):>9.2f} {np.std(judged, ddof=1):>10.2f} "
-        f"{np.std(ceilings, ddof=1):>8.2f}   (over seeds)"
-    )
+    if len(judged) > 1:
+        print(
+            f"sd   {'':>8} {np.std(observed, ddof=1):>9.2f} {np.std(judged, ddof=1):>10.2f} "
+            f"{np.std(ceilings, ddof=1):>8.2f}   (over seeds)"
+        )
 
 
 if __name__ == "__main__":
