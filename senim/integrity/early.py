@@ -207,6 +207,18 @@ def _fairness_json(report: Any) -> dict[str, Any]:
             {"attribute": d.attribute, "group": d.group, "metric": d.metric, "ratio": _num(d.ratio)}
             for d in report.failures
         ],
+        # Out of band but not blocking: a group flagged wrongly (or missed) less often than the
+        # rest, a small group, or a difference not significant (docs/integrity.md, "Fairness").
+        "warnings": [
+            {
+                "attribute": d.attribute,
+                "group": d.group,
+                "metric": d.metric,
+                "ratio": _num(d.ratio),
+                "p_value": _num(d.p_value),
+            }
+            for d in report.warnings
+        ],
         "groups": [
             {
                 "attribute": g.attribute,
