@@ -65,6 +65,8 @@ SIGNAL_LABELS = {
     "custody_force": _("detentions with force or special means"),
     "custody_incidents": _("detentions with injuries recorded"),
     "ill_treatment_register": _("ill-treatment complaints in the safeguards register"),
+    "calls_handled": _("calls handled as the crew's senior officer"),
+    "calls_late": _("calls reached after the due time"),
     "media_negative_unit": _("negative media items about the unit"),
 }
 WINDOW_LABELS = {

@@ -12,8 +12,9 @@ counts what happened in the window *before* the as-of date, never after. The lab
 (for training and evaluation) is what happened in the year *after* it: a sustained complaint or
 a dismissal.
 
-Not yet a feature: calls handled and their outcomes — the operational centre records the patrol
-unit sent, not its crew; docs/integrity.md says so.
+From the operational centre (`ops.services.calls_by_officer`): the calls a unit was sent to
+while the officer led its crew (named when the unit came on duty), and those reached after the
+call's due time.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from senim.integrity.models import (
     OfficerComplaint,
     OfficerFile,
 )
+from senim.ops.services import calls_by_officer
 from senim.safeguards.services.complaints import officer_complaint_times
 from senim.safeguards.services.custody import officer_custody_events
 from senim.trust.selectors import negative_media_by_unit
@@ -60,6 +62,8 @@ SIGNALS = (
     "custody_force",
     "custody_incidents",
     "ill_treatment_register",
+    "calls_handled",
+    "calls_late",
     "media_negative_unit",
 )
 # The windows each signal is counted over: duty records are kept for two years in the demo, so
@@ -137,8 +141,9 @@ def _other_registers(
     index: dict[int, int],
     rows: dict[str, list[tuple[int, int, float]]],
 ) -> None:
-    """Custody records and ill-treatment complaints naming the officer, negative media items
-    naming the unit: read through the other apps' named functions, never their models."""
+    """Custody records and ill-treatment complaints naming the officer, calls of the crews the
+    officer led, negative media items naming the unit: read through the other apps' named
+    functions, never their models."""
     by_officer = {o.officer_id: index[o.pk] for o in officers}
     ids = list(by_officer)
     for officer_id, detained, force, injuries in officer_custody_events(officer_ids=ids):
@@ -152,6 +157,11 @@ def _other_registers(
         rows["ill_treatment_register"].append(
             (by_officer[officer_id], _day(timezone.localtime(received).date()), 1.0)
         )
+    for officer_id, dispatched, late in calls_by_officer(officer_ids=ids):
+        i, day = by_officer[officer_id], _day(timezone.localtime(dispatched).date())
+        rows["calls_handled"].append((i, day, 1.0))
+        if late:
+            rows["calls_late"].append((i, day, 1.0))
     members: dict[int, list[int]] = {}
     for officer in officers:
         members.setdefault(officer.unit_id, []).append(index[officer.pk])

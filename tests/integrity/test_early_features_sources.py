@@ -110,3 +110,30 @@ def test_the_new_signals_have_readable_reasons() -> None:
     ):
         label = feature_label(name)
         assert "_" not in label and "in the last" in label, label
+
+
+def test_calls_count_for_the_crews_senior_officer_before_the_date(
+    staff: Any, monkeypatch: Any
+) -> None:
+    # calls_by_officer itself is tested in tests/ops/test_crew_lead.py; here, how its rows count.
+    day = dt.date(2025, 3, 1)
+    rows = [
+        (staff.a1.officer_id, _at(day), True),
+        (staff.a1.officer_id, _at(day - dt.timedelta(days=40)), False),
+        (staff.b1.officer_id, _at(day + dt.timedelta(days=1)), False),
+    ]
+    monkeypatch.setattr(
+        features,
+        "calls_by_officer",
+        lambda *, officer_ids: [r for r in rows if r[0] in officer_ids],
+    )
+    files = list(OfficerFile.objects.order_by("pk"))
+    i = {f.pk: n for n, f in enumerate(files)}
+    events = features.load(files)
+    after = day + dt.timedelta(days=1)
+    assert _value(events, day, i[staff.a1.pk], "calls_handled_30d") == 0
+    assert _value(events, after, i[staff.a1.pk], "calls_handled_30d") == 1
+    assert _value(events, after, i[staff.a1.pk], "calls_handled_90d") == 2
+    assert _value(events, after, i[staff.a1.pk], "calls_late_30d") == 1
+    # b1's call is on the as-of day: not counted yet.
+    assert _value(events, after, i[staff.b1.pk], "calls_handled_30d") == 0
