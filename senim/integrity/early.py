@@ -61,6 +61,13 @@ SIGNAL_LABELS = {
     "commendations": _("commendations"),
     "sick_days": _("days of sick leave"),
     "overtime_hours": _("hours of overtime"),
+    "custody_records": _("detentions recorded"),
+    "custody_force": _("detentions with force or special means"),
+    "custody_incidents": _("detentions with injuries recorded"),
+    "ill_treatment_register": _("ill-treatment complaints in the safeguards register"),
+    "calls_handled": _("calls handled as the crew's senior officer"),
+    "calls_late": _("calls reached after the due time"),
+    "media_negative_unit": _("negative media items about the unit"),
 }
 WINDOW_LABELS = {
     30: _("in the last 30 days"),
@@ -201,6 +208,18 @@ def _fairness_json(report: Any) -> dict[str, Any]:
         "failures": [
             {"attribute": d.attribute, "group": d.group, "metric": d.metric, "ratio": _num(d.ratio)}
             for d in report.failures
+        ],
+        # Out of band but not blocking: a group flagged wrongly (or missed) less often than the
+        # rest, a small group, or a difference not significant (docs/integrity.md, "Fairness").
+        "warnings": [
+            {
+                "attribute": d.attribute,
+                "group": d.group,
+                "metric": d.metric,
+                "ratio": _num(d.ratio),
+                "p_value": _num(d.p_value),
+            }
+            for d in report.warnings
         ],
         "groups": [
             {

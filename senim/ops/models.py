@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from senim.core.models import District, Region
+from senim.core.models import District, Officer, Region
 from senim.core.models import Unit as OrgUnit
 
 
@@ -112,6 +112,17 @@ class PatrolUnit(models.Model):
     lat = models.FloatField(_("latitude"))
     lon = models.FloatField(_("longitude"))
     position_at = models.DateTimeField(_("position time"))
+    # The senior officer of the crew on this shift, named when the unit comes on duty (an
+    # officer of the unit's region); copied onto every event, so calls count for who handled
+    # them (the early-intervention features of the integrity app).
+    crew_lead = models.ForeignKey(
+        Officer,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("senior officer of the crew"),
+    )
 
     class Meta:
         ordering = ["call_sign"]
@@ -152,6 +163,7 @@ class UnitEvent(models.Model):
         db_constraint=False,
     )
     reason = models.CharField(max_length=500, blank=True)
+    officer = models.ForeignKey(Officer, models.PROTECT, null=True, blank=True, related_name="+")
 
     class Meta:
         ordering = ["unit", "at", "id"]

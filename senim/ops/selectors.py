@@ -262,9 +262,9 @@ def queue(level: Level, *, now: dt.datetime | None = None, limit: int = QUEUE_RO
 
 
 def units_of(level: Level) -> QuerySet[PatrolUnit]:
-    return level.filter(PatrolUnit.objects.select_related("district", "appeal")).order_by(
-        "district__code", "call_sign"
-    )
+    return level.filter(
+        PatrolUnit.objects.select_related("district", "appeal", "crew_lead")
+    ).order_by("district__code", "call_sign")
 
 
 def alerts_of(level: Level, *, open_only: bool = True) -> QuerySet[CallAlert]:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from senim.core.errors import Forbidden, Invalid, NotFound
 from senim.core.geo import locator
-from senim.core.models import District, User
+from senim.core.models import District, Officer, User
 from senim.core.permissions import Perm, can
 from senim.core.scope import scoped
 from senim.core.text import clean_text
@@ -67,7 +67,14 @@ def _move_unit(
     PatrolUnit.objects.filter(pk=unit.pk).update(status=to, status_since=now, appeal=attached)
     unit.status, unit.status_since, unit.appeal = to, now, attached
     UnitEvent.objects.create(
-        unit=unit, at=now, actor=actor, from_status=old, to_status=to, appeal=appeal, reason=reason
+        unit=unit,
+        at=now,
+        actor=actor,
+        from_status=old,
+        to_status=to,
+        appeal=appeal,
+        reason=reason,
+        officer_id=unit.crew_lead_id,
     )
 
 
@@ -88,9 +95,18 @@ def _unit_of(appeal: Appeal) -> PatrolUnit | None:
 
 @transaction.atomic
 def set_unit_status(
-    *, user: User, pk: int, status: str, reason: str = "", now: dt.datetime | None = None
+    *,
+    user: User,
+    pk: int,
+    status: str,
+    reason: str = "",
+    crew_badge: str = "",
+    now: dt.datetime | None = None,
 ) -> PatrolUnit:
-    """Available, busy or off duty: the statuses a unit takes without a call."""
+    """Available, busy or off duty: the statuses a unit takes without a call.
+
+    `crew_badge` names the crew's senior officer (an officer of the unit's region; another
+    region's or an unknown badge is refused by that field); going off duty ends the crew."""
     _require(user)
     if status not in {"available", "busy", "off_duty"}:
         raise Invalid(
@@ -104,15 +120,47 @@ def set_unit_status(
             _("Unit %(unit)s is on a call; close, cancel or recall that call first.")
             % {"unit": unit.call_sign},
         )
+    reason = clean_text(reason, field="reason", max_length=500)
+    badge = crew_badge.strip()
+    if badge:
+        if status == "off_duty":
+            raise Invalid("crew_badge", _("A unit going off duty has no crew."))
+        if len(badge) > 20 or not badge.isprintable():
+            raise Invalid("crew_badge", _("A badge number is up to 20 printable characters."))
+        lead = Officer.objects.filter(badge_number=badge, unit__region_id=unit.region_id).first()
+        if lead is None:
+            raise Invalid(
+                "crew_badge",
+                _("No officer with badge %(badge)s serves in this region.") % {"badge": badge},
+            )
+        unit.crew_lead = lead
+    elif status == "off_duty":
+        unit.crew_lead = None
+    PatrolUnit.objects.filter(pk=unit.pk).update(crew_lead=unit.crew_lead)
     _move_unit(
-        unit,
-        to=status,
-        appeal=None,
-        actor=user.get_username(),
-        now=_now(now),
-        reason=clean_text(reason, field="reason", max_length=500),
+        unit, to=status, appeal=None, actor=user.get_username(), now=_now(now), reason=reason
     )
     return unit
+
+
+def calls_by_officer(*, officer_ids: list[int]) -> list[tuple[int, dt.datetime, bool]]:
+    """For the integrity app's early-intervention features: every call a unit was dispatched
+    to while one of `officer_ids` led its crew, as (officer id, dispatched, reached after the
+    call's due time — a call never reached is not counted late). Facts only: no caller, no text."""
+    rows = (
+        UnitEvent.objects.filter(officer_id__in=officer_ids, to_status="dispatched")
+        .filter(appeal__isnull=False)
+        .values_list("officer_id", "at", "appeal_id")
+    )
+    events = list(rows)
+    times = {
+        pk: (due, arrived)
+        for pk, due, arrived in Appeal.objects.filter(
+            pk__in={a for _o, _at, a in events}
+        ).values_list("pk", "due_at", "arrived_at")
+    }
+    late = {pk for pk, (due, arrived) in times.items() if due and arrived and arrived > due}
+    return [(officer, at, appeal in late) for officer, at, appeal in events]
 
 
 @transaction.atomic

@@ -369,6 +369,7 @@ def units_page(request: HttpRequest) -> HttpResponse:
                 pk=_int(request, "unit"),
                 status=request.POST.get("status", ""),
                 reason=request.POST.get("reason", ""),
+                crew_badge=request.POST.get("crew_badge", ""),
             )
             messages.success(request, _("Saved."))
             return redirect(f"{reverse('ops-units')}?{level.query()}")

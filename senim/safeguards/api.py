@@ -76,6 +76,7 @@ def _custody_out(record: CustodyRecord) -> dict[str, Any]:
         "is_minor": record.is_minor,
         "facility_id": record.facility_id,
         "region": record.region.iso,
+        "officer_badge": record.officer.badge_number if record.officer is not None else None,
         "custody_clock": _clock(record.custody_clock, now),
         "prosecutor_clock": _clock(record.prosecutor_clock, now),
     }

@@ -58,6 +58,10 @@ class CustodyIn(Schema):
     injuries_recorded: bool = False
     injuries_note: str = Field("", max_length=2000)
     grounds: str = Field("", max_length=500, description="Grounds for detention, as recorded.")
+    force_used: bool = Field(False, description="Physical force or special means used.")
+    officer_badge: str = Field(
+        "", max_length=20, description="The detaining officer's badge (an officer of the region)."
+    )
 
     def as_input(self) -> custody.CustodyInput:
         """The service's input; the API and the entry form both go through here."""
@@ -68,7 +72,15 @@ class CustodyIn(Schema):
         }
         flags = {
             k: data.pop(k)
-            for k in ("iin", "birth_date", "sex", *custody.FLAGS, "injuries_note", "grounds")
+            for k in (
+                "iin",
+                "birth_date",
+                "sex",
+                *custody.FLAGS,
+                "injuries_note",
+                "grounds",
+                "officer_badge",
+            )
         }
         return custody.CustodyInput(**core, **flags, times=data)
 
@@ -90,6 +102,7 @@ class CustodyChangeIn(Schema):
     injuries_recorded: bool | None = None
     injuries_note: str | None = Field(None, max_length=2000)
     grounds: str | None = Field(None, max_length=500)
+    force_used: bool | None = None
 
 
 class ClockOut(Schema):
@@ -119,6 +132,8 @@ class CustodyOut(Schema):
     medical_exam_at: dt.datetime | None
     injuries_recorded: bool
     grounds: str
+    force_used: bool
+    officer_badge: str | None
     custody_clock: ClockOut
     prosecutor_clock: ClockOut
 

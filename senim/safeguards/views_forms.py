@@ -148,6 +148,13 @@ def _custody_fields(user: User) -> list[Field]:
         Field("medical_exam_at", gettext_lazy("Admission medical examination"), "datetime"),
         Field("injuries_recorded", gettext_lazy("Injuries recorded"), "checkbox"),
         Field("injuries_note", gettext_lazy("Injuries"), "textarea", max_length=2000, wide=True),
+        Field(
+            "officer_badge",
+            gettext_lazy("Detaining officer's badge number"),
+            help=gettext_lazy("An officer serving in the region of the place of detention."),
+            max_length=20,
+        ),
+        Field("force_used", gettext_lazy("Physical force or special means used"), "checkbox"),
         Field("court_order_at", gettext_lazy("Court order"), "datetime"),
         Field("released_at", gettext_lazy("Released"), "datetime"),
     ]

@@ -49,9 +49,11 @@ def test_group_rates_and_ratios_by_hand():
     failure = report.failures[0]
     assert failure.attribute == "sex" and failure.reference_group == "M"
     assert failure.ratio == pytest.approx(1.5)
-    # Ten rows are not evidence: with the significance test on, it is only a warning.
+    # Ten rows are not evidence: with the significance test on, it is only a warning — and
+    # men's lower rates (the harmless direction) are warnings too, never failures.
     cautious = fairness_audit(audited(label, sex), flags, min_group_size=1)
-    assert cautious.passed and len(cautious.warnings) == 2
+    assert cautious.passed and len(cautious.warnings) == 4
+    assert {(d.group, d.metric) for d in cautious.warnings} >= {("M", "fpr"), ("M", "fnr")}
 
 
 def scored_population(seed, n=20000, women_share=0.1):
@@ -142,3 +144,70 @@ def test_the_numbers_match_fairlearns_metric_frame(evaluated):
                 ratio = theirs / float(by_group.loc[reference.group, metric])
                 if math.isfinite(ratio):
                     assert entry.ratios[metric] == pytest.approx(ratio)
+
+
+def test_a_group_flagged_wrongly_less_often_does_not_block_but_aequitas_two_sided_would():
+    # The decision case (the demo's): ten regions whose officers without an adverse outcome are
+    # flagged 8 % of the time, and one flagged 3.5 %. That region is not harmed by the flags,
+    # and no other region is over-flagged against the rest of the force beyond the band: the
+    # default audit passes and warns of it; Aequitas' two-sided band against the largest group
+    # would block the model.
+    rng = np.random.default_rng(0)
+    names = ["A"] + [f"R{i}" for i in range(9)] + ["C"]
+    region = np.array([n for n in names for _ in range(4100 if n == "A" else 4000)])
+    label = np.zeros(region.size, dtype=bool)
+    flags = rng.random(region.size) < np.where(region == "C", 0.035, 0.08)
+    table = audited(label, np.full(region.size, "M"), {"region": region})
+    harm = fairness_audit(table, flags, metrics=("fpr",))
+    assert harm.passed, harm.failures
+    low = [d for d in harm.warnings if d.group == "C"]
+    assert low and low[0].ratio < 0.8 and low[0].reference_group == "rest"
+    both = fairness_audit(table, flags, metrics=("fpr",), comparison="both")
+    assert not both.passed
+    assert {(d.group, d.metric) for d in both.failures} == {("C", "fpr")}
+    assert both.failures[0].reference_group == "A"
+
+
+def test_the_largest_group_over_flagged_is_blocked_against_the_rest():
+    # Harm may fall on the largest group: its FPR 1.6× everyone else's blocks (it would never
+    # be judged against itself as the Aequitas reference).
+    rng = np.random.default_rng(1)
+    region = np.array(["big"] * 6000 + ["s1"] * 2000 + ["s2"] * 2000)
+    label = np.zeros(region.size, dtype=bool)
+    rate = np.where(region == "big", 0.08, 0.05)
+    flags = rng.random(region.size) < rate
+    table = audited(label, np.full(region.size, "M"), {"region": region})
+    report = fairness_audit(table, flags, metrics=("fpr",))
+    assert ("region", "big", "fpr") in {(d.attribute, d.group, d.metric) for d in report.failures}
+    assert all(d.group == "big" for d in report.failures)
+
+
+def test_repeated_officers_are_clustered_in_the_significance_test():
+    # The same 60 women and 600 men over five years: a flag pattern that repeats per officer is
+    # one officer's evidence five times, not five officers'. The clustered p-value is larger
+    # than Fisher's on the pooled rows would be, and repetition alone cannot make it pass as
+    # independent evidence.
+    rng = np.random.default_rng(2)
+    n_officers, years = 660, 5
+    sex_officer = np.array(["F"] * 60 + ["M"] * 600)
+    flag_officer = rng.random(n_officers) < np.where(sex_officer == "F", 0.12, 0.06)
+    officer = np.tile(np.arange(n_officers), years)
+    table = FeatureTable(
+        names=("x",),
+        X=np.zeros((officer.size, 1)),
+        officer=officer,
+        period=np.repeat(np.arange(years), n_officers),
+        label=np.zeros(officer.size, dtype=bool),
+        groups={"sex": sex_officer[officer]},
+    )
+    flags = flag_officer[officer]
+    clustered = fairness_audit(table, flags, metrics=("fpr",), alpha=0.05)
+    once = fairness_audit(
+        table.select(table.period == 0), flags[table.period == 0], metrics=("fpr",), alpha=0.05
+    )
+    repeated = [d for d in (*clustered.failures, *clustered.warnings) if d.group == "F"]
+    single = [d for d in (*once.failures, *once.warnings) if d.group == "F"]
+    assert repeated and single
+    # Five copies of the same officers give (about) the evidence of one copy, not five.
+    assert repeated[0].p_value == pytest.approx(single[0].p_value, rel=0.6)
+    assert repeated[0].p_value > 1e-3

@@ -75,12 +75,17 @@ def test_a_model_that_fails_the_fairness_audit_is_blocked_and_the_rules_alone_fl
         passed=False,
         band=(0.8, 1.25),
         failures=(SimpleNamespace(attribute="sex", group="F", metric="fpr", ratio=2.1),),
+        warnings=(
+            SimpleNamespace(attribute="region", group="7", metric="fpr", ratio=0.4, p_value=0.01),
+        ),
         groups=(),
     )
     monkeypatch.setattr(early, "fairness_audit", lambda *a, **k: failed)
     demo_data.build(seed=5, years=[], size=400)
     model = RiskModel.objects.get()
     assert model.status == "blocked" and model.fairness["failures"][0]["group"] == "F"
+    # A group flagged wrongly less often is kept with the audit as a warning, not a failure.
+    assert model.fairness["warnings"][0]["group"] == "7"
     assert RiskFlag.objects.exists()
     assert not RiskFlag.objects.filter(by_model=True).exists()
     assert RiskFlag.objects.filter(model__isnull=False).count() == 0

@@ -9,6 +9,13 @@ as-of year (a sustained complaint or dismissal in the 12 months after it) is dra
 officer's risk at that date, so history predicts it, with noise; `true_risk` is that
 probability, the judge of a ranking in expectation.
 
+Beside complaints and discipline the officer's detentions are drawn (by duty), with the use of
+force or special means and injuries recorded among them, the safeguards register's ill-treatment
+complaints, calls handled, complained of and reached late, and negative media items about the
+unit — each from the same latent risk with its own noise; every rate is an assumption
+(docs/integrity.md, "The synthetic roster"). The threshold rules use few of these: that is the
+information an early-intervention model can add.
+
 Complaints are rare (about one in three officer-years has one on patrol), sustained findings
 rarer (about one complaint in six). The women's share is drawn per seed between 6 and 12 %, the
 range seed `000_…` gives for Kazakhstan's police today; sex, age and region carry no risk of
@@ -46,7 +53,10 @@ _DUTY_SHARE_MEN = np.array([0.45, 0.15, 0.18, 0.15, 0.07])
 _DUTY_SHARE_WOMEN = np.array([0.20, 0.08, 0.30, 0.35, 0.07])
 _EXPOSURE = np.array([1.6, 1.3, 1.0, 0.6, 0.5])  # public contact, relative
 _CALLS_PER_YEAR = np.array([700.0, 200.0, 300.0, 40.0, 10.0])
-_CUSTODY_EXPOSURE = np.array([1.5, 0.5, 0.5, 0.8, 5.0])
+# Detentions an officer draws up a record of per year, by duty (assumed, not from a seed).
+_DETENTIONS_PER_YEAR = np.array([30.0, 10.0, 12.0, 8.0, 4.0])
+_FORCE_SHARE = 0.08  # of detentions, physical force or special means used (assumed)
+_INCIDENT_SHARE = 0.005  # of detentions, injuries recorded or a breach of procedure (assumed)
 # Complaint kinds: share of all complaints, and how strongly each loads on the risk.
 _KINDS = (
     ("complaints_rudeness", 0.38, 0.5),
@@ -186,14 +196,42 @@ def simulate_histories(
     )
     overtime_mean = 150 / 12 * np.exp(0.35 * monthly_strain)
     counts[:, :, column["overtime_hours"]] = np.rint(rng.gamma(3.0, overtime_mean / 3.0))
-    counts[:, :, column["custody_incidents"]] = rng.poisson(
-        0.04 / 12 * _CUSTODY_EXPOSURE[duty][:, None] * np.exp(0.8 * monthly_risk)
+    # Custody: the detentions the officer records (a little more for the risky: exposure they
+    # choose), and the incidents among them — injuries recorded at the medical examination or a
+    # breach of the custody procedure — whose share rises with the risk (use of force).
+    detentions = rng.poisson(_DETENTIONS_PER_YEAR[duty][:, None] / 12 * np.exp(0.2 * monthly_risk))
+    counts[:, :, column["custody_records"]] = detentions
+    counts[:, :, column["custody_force"]] = rng.binomial(
+        detentions, np.minimum(1.0, _FORCE_SHARE * np.exp(0.7 * monthly_risk))
     )
+    counts[:, :, column["custody_incidents"]] = rng.binomial(
+        detentions, np.minimum(1.0, _INCIDENT_SHARE * np.exp(1.0 * monthly_risk))
+    )
+    # The safeguards register's ill-treatment complaints naming the officer: every internal one
+    # (the same complaint, linked) and some that never became an internal complaint.
+    counts[:, :, column["ill_treatment_register"]] = counts[
+        :, :, column["complaints_ill_treatment"]
+    ] + rng.poisson(base * 0.03 * np.exp(1.1 * monthly_risk))
     calls = rng.poisson(np.broadcast_to(_CALLS_PER_YEAR[duty][:, None] / 12, (n, months)))
     counts[:, :, column["calls_handled"]] = calls
     counts[:, :, column["calls_complained"]] = rng.binomial(
         calls, np.minimum(1.0, 0.0006 * np.exp(0.6 * monthly_risk))
     )
+    # Calls the crew reached after the response target (assumed 10 % on average): partly the
+    # unit's load, partly the officer's diligence, which goes with the risk (inaction).
+    counts[:, :, column["calls_late"]] = rng.binomial(
+        calls, np.minimum(1.0, 0.10 * np.exp(0.3 * monthly_risk + 0.2 * monthly_strain))
+    )
+    # Negative media items naming the unit: the unit's, shared by all its officers (with peers
+    # from the same unit they cancel out in the peer-relative ranking; context, not a signal).
+    unit_mean = np.array(
+        [
+            risk[unit == u].mean(axis=0) if (unit == u).any() else np.zeros(years)
+            for u in range(n_units)
+        ]
+    )
+    unit_media = rng.poisson(0.1 * np.exp(0.5 * np.repeat(unit_mean, 12, axis=1)))
+    counts[:, :, column["media_negative_unit"]] = unit_media[unit]
 
     # The outcome after each as-of year end, drawn from the risk at that date.
     true_risk = 1 / (1 + np.exp(-(-3.3 + 1.2 * risk + 0.25 * np.log(exposure))))  # (n, years)

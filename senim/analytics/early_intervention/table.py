@@ -33,9 +33,14 @@ SIGNALS: tuple[str, ...] = (
     "commendations",
     "sick_days",
     "overtime_hours",
+    "custody_records",
+    "custody_force",
     "custody_incidents",
+    "ill_treatment_register",
     "calls_handled",
     "calls_complained",
+    "calls_late",
+    "media_negative_unit",
 )
 WINDOWS_DAYS: tuple[int, ...] = (30, 90, 365, 1825)
 

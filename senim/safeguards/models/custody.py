@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from senim.core.models import District, Facility, Person, Region
+from senim.core.models import District, Facility, Officer, Person, Region
 from senim.safeguards import rules
 
 
@@ -43,6 +43,18 @@ class CustodyRecord(models.Model):
     injuries_note = models.TextField(_("injuries"), blank=True)
     # The legal grounds stated in the detention record (CPC Art. 128), as written there.
     grounds = models.CharField(_("grounds for detention"), max_length=500, blank=True)
+    # The officer who detained the person and drew up the record, when named: an officer of the
+    # record's region (services.custody refuses another region's). Physical force or special
+    # means used at the detention (Law on the internal affairs bodies: reported to the superior).
+    officer = models.ForeignKey(
+        Officer,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("detaining officer"),
+    )
+    force_used = models.BooleanField(_("physical force or special means used"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.CharField(max_length=150, blank=True)
 

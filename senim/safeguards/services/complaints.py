@@ -104,6 +104,16 @@ def _where(data: ComplaintInput) -> tuple[dict[str, Any], list[tuple[str, str]]]
         region = Region.objects.filter(iso=data.region).first()
         if region is None:
             problems.append(("region", _("Unknown region code %(code)s.") % {"code": data.region}))
+    officer = found.get("officer")
+    # The officer complained of serves in the complaint's region; another region's officer is
+    # answered like an unknown id (the early-intervention features count this link).
+    if (
+        officer is not None
+        and region is not None
+        and not Unit.objects.filter(pk=officer.unit_id, region_id=region.pk).exists()
+    ):
+        problems.append(("officer_id", _("No record with id %(id)s.") % {"id": data.officer_id}))
+        found["officer"] = None
     found["region"] = region
     found["district"] = getattr(facility, "district", None) or getattr(unit, "district", None)
     return found, problems
@@ -426,3 +436,13 @@ def facts_for_link(*, pk: int) -> dict[str, Any] | None:
         .first()
     )
     return dict(row) if row else None
+
+
+def officer_complaint_times(*, officer_ids: list[int]) -> list[tuple[int, dt.datetime]]:
+    """For the integrity app's early-intervention features: when each ill-treatment complaint
+    naming one of `officer_ids` was received, as (officer id, received). Facts only."""
+    return list(
+        Complaint.objects.filter(officer_id__in=officer_ids).values_list(
+            "officer_id", "received_at"
+        )
+    )

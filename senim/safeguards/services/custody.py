@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from senim.core import audit
-from senim.core.models import Region, User
+from senim.core.models import Officer, Region, User
 from senim.core.people import person_from, save_person
 from senim.core.scope import allowed_region_ids
 from senim.safeguards import rules
@@ -27,7 +27,7 @@ from senim.safeguards.services.common import (
     require,
 )
 
-FLAGS = ("prosecutor_notice_in_writing", "lawyer_present", "injuries_recorded")
+FLAGS = ("prosecutor_notice_in_writing", "lawyer_present", "injuries_recorded", "force_used")
 EDITABLE = (*rules.TIME_FIELDS, *FLAGS, "injuries_note", "grounds")
 
 
@@ -47,11 +47,15 @@ class CustodyInput:
     injuries_recorded: bool = False
     injuries_note: str = ""
     grounds: str = ""
+    force_used: bool = False
+    officer_badge: str = ""  # the detaining officer's badge number, when named
 
 
 def records(*, user: User) -> QuerySet[CustodyRecord]:
     require(user, CUSTODY_READ, _("Your role does not give access to the custody register."))
-    return in_scope(user, CustodyRecord.objects.select_related("facility", "region", "person"))
+    return in_scope(
+        user, CustodyRecord.objects.select_related("facility", "region", "person", "officer")
+    )
 
 
 def _values(data: CustodyInput) -> dict[str, Any]:
@@ -65,7 +69,24 @@ def _values(data: CustodyInput) -> dict[str, Any]:
         "injuries_recorded": data.injuries_recorded or bool(data.injuries_note.strip()),
         "injuries_note": data.injuries_note.strip(),
         "grounds": data.grounds.strip(),
+        "force_used": data.force_used,
     }
+
+
+def officer_in_region(badge: str, region_id: int) -> tuple[Officer | None, str]:
+    """The officer with `badge` serving in a unit of `region_id`, or (None, the message).
+
+    An unknown badge and another region's officer get the same answer, so the field reveals
+    nothing of other regions' staff."""
+    badge = badge.strip()
+    if not badge:
+        return None, ""
+    if len(badge) > 20 or not badge.isprintable():
+        return None, _("A badge number is up to 20 printable characters.")
+    officer = Officer.objects.filter(badge_number=badge, unit__region_id=region_id).first()
+    if officer is None:
+        return None, _("No officer with badge %(badge)s serves in this region.") % {"badge": badge}
+    return officer, ""
 
 
 def create(
@@ -80,6 +101,10 @@ def create(
         iin=data.iin, birth_date=data.birth_date, sex=data.sex
     )
     problems += rules.time_errors({f: values.get(f) for f in rules.TIME_FIELDS}, now=now)
+    officer, officer_problem = officer_in_region(data.officer_badge, facility.region_id)
+    if officer_problem:
+        problems.append(("officer_badge", officer_problem))
+    values["officer"] = officer
     detained = values["detained_at"]
     if (
         birth_date is not None
@@ -315,3 +340,14 @@ def yearly_compliance(*, user: User, year: int) -> dict[str, int]:
         prosecutor_late += record.prosecutor_clock.broken(now)
     totals = qs.aggregate(n=Count("id"), minors=Count("id", filter=Q(is_minor=True)))
     return {**totals, "late": late, "prosecutor_late": prosecutor_late}
+
+
+def officer_custody_events(*, officer_ids: list[int]) -> list[tuple[int, dt.datetime, bool, bool]]:
+    """For the integrity app's early-intervention features: every custody record naming one of
+    `officer_ids` as the detaining officer, as (officer id, detention time, force or special
+    means used, injuries recorded). Facts only: no person, no text."""
+    return list(
+        CustodyRecord.objects.filter(officer_id__in=officer_ids).values_list(
+            "officer_id", "detained_at", "force_used", "injuries_recorded"
+        )
+    )
