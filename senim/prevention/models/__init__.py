@@ -38,10 +38,34 @@ from senim.prevention.models.register import (
     Supervision,
     SupervisionStatus,
 )
+from senim.prevention.models.juveniles import (
+    AgeBand,
+    Programme,
+    ProgrammeKind,
+    Reach,
+    ReachSex,
+    SchoolAssignment,
+)
 from senim.prevention.models.risk import DvAssessment, DvRiskItem, DvRiskLevel
+from senim.prevention.models.social_map import (
+    Place,
+    PlaceKind,
+    PopulationSource,
+    SectorPopulation,
+)
 from senim.prevention.models.worktime import Activity, TimeEntry
 
 __all__ = [
+    "AgeBand",
+    "Place",
+    "PlaceKind",
+    "PopulationSource",
+    "Programme",
+    "ProgrammeKind",
+    "Reach",
+    "ReachSex",
+    "SchoolAssignment",
+    "SectorPopulation",
     "CONTROLLER",
     "STAGES",
     "Activity",
