@@ -54,7 +54,6 @@ def load() -> None:
         key="code",
     )
 
-
     # The social map's kinds of place and the juveniles' kinds of programme (issue 13, items 2
     # and 8; seed 003 line 9 names mentoring, sport and prevention).
     for model, name in ((PlaceKind, "place_kinds.csv"), (ProgrammeKind, "programme_kinds.csv")):

@@ -24,7 +24,7 @@ from senim.core import audit
 from senim.core.errors import UseCaseError
 from senim.core.models import User
 from senim.core.permissions import Perm, can
-from senim.prevention import sara, selectors, services
+from senim.prevention import sara, selectors, services, social_map
 from senim.prevention.models import (
     CONTROLLER,
     STAGES,
@@ -106,13 +106,26 @@ def sector_page(request: HttpRequest, code: str) -> HttpResponse:
     today = timezone.localdate(now)
     offence_labels = dict(OffenceKind.choices)
     appeal_labels = dict(AppealCategory.choices)
-    points = [
-        {"kind": "dv", "name": _("Risk assessed"), "value": [r.assessment.lon, r.assessment.lat]}
-        for r in passport.risks
-    ] + [
-        {"kind": "escalation", "name": _("Repeated domestic calls"), "value": [e["lon"], e["lat"]]}
-        for e in passport.escalations
-    ]
+    social = social_map.passport_extras(user, sector, today=timezone.localdate(now))
+    points = (
+        social_map.map_points(social)
+        + [
+            {
+                "kind": "dv",
+                "name": _("Risk assessed"),
+                "value": [r.assessment.lon, r.assessment.lat],
+            }
+            for r in passport.risks
+        ]
+        + [
+            {
+                "kind": "escalation",
+                "name": _("Repeated domestic calls"),
+                "value": [e["lon"], e["lat"]],
+            }
+            for e in passport.escalations
+        ]
+    )
     context = {
         "tab": "sector",
         "sector": sector,
@@ -133,6 +146,7 @@ def sector_page(request: HttpRequest, code: str) -> HttpResponse:
         "escalation_calls": selectors.ESCALATION_CALLS,
         "problems": list(sara.problems(user).filter(sector=sector).exclude(stage="closed")[:50]),
         "suggestions": sara.suggestions(user, sector, now=now),
+        "social": social,
     }
     return render(request, "prevention/sector.html", context)
 

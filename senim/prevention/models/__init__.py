@@ -1,5 +1,13 @@
 """The prevention's models: the preventive register, domestic-violence risk, problem cases."""
 
+from senim.prevention.models.juveniles import (
+    AgeBand,
+    Programme,
+    ProgrammeKind,
+    Reach,
+    ReachSex,
+    SchoolAssignment,
+)
 from senim.prevention.models.partnership import (
     Commission,
     CommissionLevel,
@@ -38,14 +46,6 @@ from senim.prevention.models.register import (
     Supervision,
     SupervisionStatus,
 )
-from senim.prevention.models.juveniles import (
-    AgeBand,
-    Programme,
-    ProgrammeKind,
-    Reach,
-    ReachSex,
-    SchoolAssignment,
-)
 from senim.prevention.models.risk import DvAssessment, DvRiskItem, DvRiskLevel
 from senim.prevention.models.social_map import (
     Place,
@@ -56,19 +56,10 @@ from senim.prevention.models.social_map import (
 from senim.prevention.models.worktime import Activity, TimeEntry
 
 __all__ = [
-    "AgeBand",
-    "Place",
-    "PlaceKind",
-    "PopulationSource",
-    "Programme",
-    "ProgrammeKind",
-    "Reach",
-    "ReachSex",
-    "SchoolAssignment",
-    "SectorPopulation",
     "CONTROLLER",
     "STAGES",
     "Activity",
+    "AgeBand",
     "ChecklistAnswer",
     "ChecklistQuestion",
     "Commission",
@@ -88,13 +79,22 @@ __all__ = [
     "Origin",
     "Partner",
     "PartnerKind",
+    "Place",
+    "PlaceKind",
+    "PopulationSource",
     "PreventiveCategory",
     "Priority",
     "PriorityStatus",
     "Problem",
     "ProblemIncident",
     "ProblemTask",
+    "Programme",
+    "ProgrammeKind",
+    "Reach",
+    "ReachSex",
     "ResidentMeeting",
+    "SchoolAssignment",
+    "SectorPopulation",
     "Side",
     "Stage",
     "Supervision",
