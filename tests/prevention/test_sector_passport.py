@@ -19,7 +19,8 @@ from senim.core.models import AuditEntry
 from senim.prevention import partnership, social_map
 from senim.prevention.models import Place, PlaceKind, SectorPopulation
 from tests.ops.conftest import make_user
-from tests.prevention.conftest import TODAY, Place as World
+from tests.prevention.conftest import TODAY
+from tests.prevention.conftest import Place as World
 
 pytestmark = pytest.mark.django_db
 
