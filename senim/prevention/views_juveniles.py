@@ -49,7 +49,11 @@ def programme_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "").strip()[:40]
     district = request.GET.get("district", "").strip()[:40]
     status = request.GET.get("status", "").strip()[:10]
-    qs = juveniles.programmes(user).annotate(children=Sum("reach__children"))
+    qs = (
+        juveniles.programmes(user)
+        .annotate(children=Sum("reach__children"))
+        .order_by("-starts_on", "name", "pk")
+    )
     if q:
         qs = qs.filter(
             Q(name__icontains=q) | Q(partner__name__icontains=q) | Q(school__name__icontains=q)
