@@ -36,7 +36,7 @@ from senim.core.geo import locator, place_key
 from senim.core.models import District, Person, Region, Sector, User
 from senim.demo import db
 from senim.demo.common import DEMO_CITY, rng_for
-from senim.prevention import demo_worktime, reference, sara
+from senim.prevention import demo_social_map, demo_worktime, reference, sara
 from senim.prevention.models import (
     STAGES,
     ChecklistAnswer,
@@ -1935,7 +1935,9 @@ def build(*, seed: int, years: list[int]) -> dict[str, int]:
         cases, tasks, evaluations = _problems(seed, sectors, now) if sectors else (0, 0, 0)
         partnership = _partnership(seed, region, sectors, now) if sectors else {}
         working_time = demo_worktime.build(seed, timezone.localdate(now))
+        social = demo_social_map.build(seed, sectors, timezone.localdate(now))
     return {
+        **social,
         "working_time_entries": working_time,
         "preventive_register": people,
         "preventive_contacts": contacts,
@@ -1954,6 +1956,7 @@ def delete() -> None:
     the people only they referred to."""
     with transaction.atomic():
         demo_worktime.delete()
+        demo_social_map.delete()
         Partner.objects.filter(is_demo=True).delete()
         Commission.objects.filter(is_demo=True).delete()
         ResidentMeeting.objects.filter(is_demo=True).delete()
