@@ -132,9 +132,9 @@ def _social_map(seed: int, sectors: list[Sector], today: dt.date) -> tuple[int, 
         size = float(rng.uniform(*HOUSEHOLD_SIZE))
         earlier = int(residents * rng.uniform(0.96, 1.0))
         recent_source = "round" if rng.random() < 0.5 else "akimat"
-        for who, as_of, people, source in (
-            ("stat", today - dt.timedelta(days=int(rng.integers(330, 420))), earlier, "statistics"),
-            ("now", today - dt.timedelta(days=int(rng.integers(10, 90))), residents, recent_source),
+        for as_of, people, source in (
+            (today - dt.timedelta(days=int(rng.integers(330, 420))), earlier, "statistics"),
+            (today - dt.timedelta(days=int(rng.integers(10, 90))), residents, recent_source),
         ):
             counts.append(
                 SectorPopulation(
@@ -145,20 +145,25 @@ def _social_map(seed: int, sectors: list[Sector], today: dt.date) -> tuple[int, 
                     households=max(1, int(people / size)),
                     as_of=as_of,
                     source=source,
-                    note=LABEL if who == "now" else "",
+                    note=LABEL,
                     created_by="demo",
                     is_demo=True,
                 )
             )
-        for code, (low, high) in PLACES.items():
-            kind = kinds.get(code)
-            if kind is None:
-                continue
-            how_many = int(rng.integers(low, high + 1))
-            for lat, lon in _points(rng, sector, how_many):
+        wanted = [
+            (kinds[code], int(rng.integers(low, high + 1)))
+            for code, (low, high) in PLACES.items()
+            if code in kinds
+        ]
+        points = iter(_points(rng, sector, sum(k for _, k in wanted)))
+        for kind, how_many in wanted:
+            code = kind.code
+            for _ in range(how_many):
+                lat, lon = next(points)
                 n += 1
                 names = SCHOOL_NAMES if code == "school" else OTHER_NAMES[code]
                 name = names[int(rng.integers(len(names)))].format(n=10 + n % 180)
+                street = STREETS[int(rng.integers(len(STREETS)))]
                 places.append(
                     Place(
                         region_id=sector.district.region_id,
@@ -166,7 +171,7 @@ def _social_map(seed: int, sectors: list[Sector], today: dt.date) -> tuple[int, 
                         sector=sector,
                         kind=kind,
                         name=name,
-                        address=f"{STREETS[int(rng.integers(len(STREETS)))]}, {int(rng.integers(1, 240))}",
+                        address=f"{street}, {int(rng.integers(1, 240))}",
                         lat=lat,
                         lon=lon,
                         contact=CONTACTS.get(code, ""),
