@@ -84,7 +84,7 @@ def may_see_summary(user: User) -> bool:
 
 
 def _school_for_write(user: User, pk: int) -> Place:
-    school = schools(user).select_for_update().filter(pk=pk).first()
+    school = schools(user).select_for_update(of=("self",)).filter(pk=pk).first()
     if school is None:
         raise NotFound("school", _("No such school in your territory."))
     sector_for_write(user, school.sector.code)
@@ -251,7 +251,7 @@ def reach_record(*, user: User, pk: int, form: Form, now: dt.datetime | None = N
         raise Invalid("sex", _("Choose one of the listed values."))
     children = count(form, "children", top=MAX_REACH)
     with transaction.atomic():
-        programme = programmes(user).select_for_update().filter(pk=pk).first()
+        programme = programmes(user).select_for_update(of=("self",)).filter(pk=pk).first()
         if programme is None:
             raise NotFound("", _("No such programme in your territory."))
         if start < programme.starts_on:

@@ -436,3 +436,21 @@ def test_the_programme_list_pages_by_50(place: World) -> None:
     assert client.get(reverse("prevention-programmes"), {"page": 2}).context["page"].number == 2
     running = client.get(reverse("prevention-programmes"), {"status": "ended"}).context["page"]
     assert running.paginator.count == 0
+
+
+def test_the_new_choices_speak_kazakh_and_russian(db: Any) -> None:
+    from django.utils import translation
+
+    from senim.prevention.models import AgeBand, PopulationSource, ReachSex
+
+    for choices in (AgeBand, ReachSex, PopulationSource):
+        for value, label in choices.choices:
+            with translation.override("en"):
+                english = str(label)
+            with translation.override("kk"):
+                kazakh = str(label)
+            with translation.override("ru"):
+                russian = str(label)
+            assert kazakh != russian, value
+            if not english[0].isdigit():
+                assert kazakh != english and russian != english, value
