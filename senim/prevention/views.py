@@ -106,26 +106,15 @@ def sector_page(request: HttpRequest, code: str) -> HttpResponse:
     today = timezone.localdate(now)
     offence_labels = dict(OffenceKind.choices)
     appeal_labels = dict(AppealCategory.choices)
-    social = social_map.passport_extras(user, sector, today=timezone.localdate(now))
-    points = (
-        social_map.map_points(social)
-        + [
-            {
-                "kind": "dv",
-                "name": _("Risk assessed"),
-                "value": [r.assessment.lon, r.assessment.lat],
-            }
-            for r in passport.risks
-        ]
-        + [
-            {
-                "kind": "escalation",
-                "name": _("Repeated domestic calls"),
-                "value": [e["lon"], e["lat"]],
-            }
-            for e in passport.escalations
-        ]
-    )
+    points = [
+        {"kind": "dv", "name": _("Risk assessed"), "value": [r.assessment.lon, r.assessment.lat]}
+        for r in passport.risks
+    ] + [
+        {"kind": "escalation", "name": _("Repeated domestic calls"), "value": [e["lon"], e["lat"]]}
+        for e in passport.escalations
+    ]
+    social = social_map.passport_extras(user, sector, today=today)
+    points += social_map.map_points(social)
     context = {
         "tab": "sector",
         "sector": sector,
