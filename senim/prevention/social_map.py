@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -143,6 +143,8 @@ class SocialMap:
     partners: list[Partner] = field(default_factory=list)
     officers: dict[int, SchoolAssignment] = field(default_factory=dict)  # place id → in force
     kinds: list[tuple[str, int]] = field(default_factory=list)  # kind name → places
+    programmes: int = 0  # programmes for juveniles of the sector's district running today
+    reached: int = 0  # children they reached in this year's periods
 
     @property
     def rows(self) -> list[tuple[Place, SchoolAssignment | None]]:
@@ -180,6 +182,19 @@ def passport_extras(user: User, sector: Sector, *, today: dt.date | None = None)
         .select_related("officer")
     )
     out.officers = {a.place_id: a for a in in_force}
+    from senim.prevention.models import Programme, Reach
+
+    out.programmes = (
+        Programme.objects.filter(district_id=sector.district_id, starts_on__lte=today)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .count()
+    )
+    out.reached = (
+        Reach.objects.filter(district_id=sector.district_id, period_end__year=today.year).aggregate(
+            n=Sum("children")
+        )["n"]
+        or 0
+    )
     tally: dict[str, int] = {}
     for p in out.places:
         tally[p.kind.name] = tally.get(p.kind.name, 0) + 1

@@ -219,6 +219,10 @@ def test_a_programme_runs_with_a_partner_or_a_school_and_records_its_reach(place
         .paginator.count
         == 0
     )
+    # The passport of the school's sector counts the district's running programmes and the
+    # children of this year's periods (the ones above are last year's).
+    passport = client.get(reverse("prevention-sector", args=[place.s1.code])).context["social"]
+    assert (passport.programmes, passport.reached) == (1, 0)
     # No personal data: the reach table has counts, no names or identifiers.
     names = {f.name for f in Reach._meta.get_fields()}
     assert not names & {"name", "iin", "person", "birth_date", "child"}
