@@ -138,6 +138,7 @@ MENU = (
     MenuItem(Perm.INDICATORS, "indicators", _("Crime indicators"), ("indicators",)),
     MenuItem(Perm.ANALYSIS, "analysis-hotspots", _("Analytics centre"), ("analysis-",)),
     MenuItem(Perm.RESULTS, "results-summary", _("Thematic results"), ("results-",)),
+    MenuItem(Perm.RESULTS, "prevention-reached", _("Children reached"), ("prevention-reached",)),
     MenuItem(Perm.SAFEGUARDS, "safeguards-custody", _("Safeguards"), ("safeguards-",)),
     MenuItem(Perm.TRUST, "trust-index", _("Public trust"), ("trust-",)),
     MenuItem(Perm.OVERSIGHT, "npm-home", _("NPM oversight"), ("npm-",)),

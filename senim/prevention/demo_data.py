@@ -36,7 +36,7 @@ from senim.core.geo import locator, place_key
 from senim.core.models import District, Person, Region, Sector, User
 from senim.demo import db
 from senim.demo.common import DEMO_CITY, rng_for
-from senim.prevention import demo_admin_cases, demo_worktime, reference, sara
+from senim.prevention import demo_admin_cases, demo_social_map, demo_worktime, reference, sara
 from senim.prevention.models import (
     STAGES,
     ChecklistAnswer,
@@ -1936,9 +1936,11 @@ def build(*, seed: int, years: list[int]) -> dict[str, int]:
         partnership = _partnership(seed, region, sectors, now) if sectors else {}
         working_time = demo_worktime.build(seed, timezone.localdate(now))
         admin_cases, admin_steps = demo_admin_cases.build(seed, sectors, now)
+        social = demo_social_map.build(seed, sectors, timezone.localdate(now))
     return {
         "admin_cases": admin_cases,
         "admin_case_steps": admin_steps,
+        **social,
         "working_time_entries": working_time,
         "preventive_register": people,
         "preventive_contacts": contacts,
@@ -1958,6 +1960,7 @@ def delete() -> None:
     with transaction.atomic():
         demo_worktime.delete()
         admin_people = demo_admin_cases.delete()
+        demo_social_map.delete()
         Partner.objects.filter(is_demo=True).delete()
         Commission.objects.filter(is_demo=True).delete()
         ResidentMeeting.objects.filter(is_demo=True).delete()

@@ -18,7 +18,9 @@ def load() -> None:
         ChecklistQuestion,
         DvRiskItem,
         DvRiskLevel,
+        PlaceKind,
         PreventiveCategory,
+        ProgrammeKind,
     )
 
     seed_missing(
@@ -62,6 +64,14 @@ def load() -> None:
         ),
         key="code",
     )
+    # The social map's kinds of place and the juveniles' kinds of programme (issue 13, items 2
+    # and 8; seed 003 line 9 names mentoring, sport and prevention).
+    for model, name in ((PlaceKind, "place_kinds.csv"), (ProgrammeKind, "programme_kinds.csv")):
+        seed_missing(
+            model,
+            ({**r, "position": n} for n, r in enumerate(read_csv(DATA / name), start=1)),
+            key="code",
+        )
 
 
 def load_after_migrate(**kwargs: object) -> None:

@@ -24,7 +24,7 @@ from senim.core import audit
 from senim.core.errors import UseCaseError
 from senim.core.models import User
 from senim.core.permissions import Perm, can
-from senim.prevention import admin_cases, sara, selectors, services
+from senim.prevention import admin_cases, sara, selectors, services, social_map
 from senim.prevention.models import (
     CONTROLLER,
     STAGES,
@@ -113,6 +113,8 @@ def sector_page(request: HttpRequest, code: str) -> HttpResponse:
         {"kind": "escalation", "name": _("Repeated domestic calls"), "value": [e["lon"], e["lat"]]}
         for e in passport.escalations
     ]
+    social = social_map.passport_extras(user, sector, today=today)
+    points += social_map.map_points(social)
     context = {
         "tab": "sector",
         "sector": sector,
@@ -134,6 +136,7 @@ def sector_page(request: HttpRequest, code: str) -> HttpResponse:
         "problems": list(sara.problems(user).filter(sector=sector).exclude(stage="closed")[:50]),
         "suggestions": sara.suggestions(user, sector, now=now),
         "admin": admin_cases.sector_cases(sector, today=today),
+        "social": social,
     }
     return render(request, "prevention/sector.html", context)
 

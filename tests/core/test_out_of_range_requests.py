@@ -35,6 +35,8 @@ NOT_FOUND = [
     f"/prevention/dv/{BIG}/",
     f"/prevention/commissions/{BIG}/",
     f"/prevention/meetings/{BIG}/",
+    f"/prevention/places/{BIG}/",
+    f"/prevention/juveniles/{BIG}/",
 ]
 
 

@@ -174,7 +174,9 @@ QUERY_NAMES = sorted(
         name
         for file in SENIM.glob("*/*.py")
         if file.name.startswith(("views", "web", "params"))
-        for name in re.findall(r"""(?:GET|params)(?:\.get\(|\[)\s*["'](\w+)["']""", file.read_text())
+        for name in re.findall(
+            r"""(?:GET|params)(?:\.get\(|\[)\s*["'](\w+)["']""", file.read_text()
+        )
     }
 )
 

@@ -345,6 +345,24 @@ WRITES: dict[str, list[str] | str] = {
     "POST /integrity/complaints/portal/<int:pk>/decline/": [
         "tests/integrity/test_portal_complaints.py::test_another_regions_portal_complaint_answers_as_unknown",
     ],
+    # --- the sector's social map and the juveniles' work
+    "POST /prevention/sectors/<str:code>/population/": [
+        "tests/prevention/test_sector_passport.py::test_an_inspector_writes_only_in_their_sector_and_sees_only_their_places",
+    ],
+    "POST /prevention/places/new/": [
+        "tests/prevention/test_sector_passport.py::test_an_inspector_writes_only_in_their_sector_and_sees_only_their_places",
+        "tests/prevention/test_sector_passport.py::test_a_place_outside_the_sectors_district_is_refused",
+    ],
+    "POST /prevention/places/<int:pk>/": [
+        "tests/prevention/test_sector_passport.py::test_an_inspector_writes_only_in_their_sector_and_sees_only_their_places",
+        "tests/prevention/test_juveniles.py::test_officers_are_assigned_only_to_schools_of_ones_own_sector",
+    ],
+    "POST /prevention/juveniles/new/": [
+        "tests/prevention/test_juveniles.py::test_programmes_and_reach_stay_in_the_district",
+    ],
+    "POST /prevention/juveniles/<int:pk>/": [
+        "tests/prevention/test_juveniles.py::test_programmes_and_reach_stay_in_the_district",
+    ],
     # --- the inspector's own working time
     "POST /prevention/time/": [
         "tests/prevention/test_working_time.py::test_only_an_inspector_records_and_only_their_own_entries_are_removed",

@@ -11,6 +11,14 @@ from senim.prevention.models.admin_cases import (
     AdminTerm,
     TerminationReason,
 )
+from senim.prevention.models.juveniles import (
+    AgeBand,
+    Programme,
+    ProgrammeKind,
+    Reach,
+    ReachSex,
+    SchoolAssignment,
+)
 from senim.prevention.models.partnership import (
     Commission,
     CommissionLevel,
@@ -50,6 +58,12 @@ from senim.prevention.models.register import (
     SupervisionStatus,
 )
 from senim.prevention.models.risk import DvAssessment, DvRiskItem, DvRiskLevel
+from senim.prevention.models.social_map import (
+    Place,
+    PlaceKind,
+    PopulationSource,
+    SectorPopulation,
+)
 from senim.prevention.models.worktime import Activity, TimeEntry
 
 __all__ = [
@@ -64,6 +78,7 @@ __all__ = [
     "AdminOutcome",
     "AdminStatus",
     "AdminTerm",
+    "AgeBand",
     "ChecklistAnswer",
     "ChecklistQuestion",
     "Commission",
@@ -83,13 +98,22 @@ __all__ = [
     "Origin",
     "Partner",
     "PartnerKind",
+    "Place",
+    "PlaceKind",
+    "PopulationSource",
     "PreventiveCategory",
     "Priority",
     "PriorityStatus",
     "Problem",
     "ProblemIncident",
     "ProblemTask",
+    "Programme",
+    "ProgrammeKind",
+    "Reach",
+    "ReachSex",
     "ResidentMeeting",
+    "SchoolAssignment",
+    "SectorPopulation",
     "Side",
     "Stage",
     "Supervision",

@@ -7,7 +7,7 @@
  */
 (function () {
   "use strict";
-  var COLOURS = { dv: "#b3261e", escalation: "#e07b00" };
+  var COLOURS = { place: "#2e7d5b", dv: "#b3261e", escalation: "#e07b00" };
 
   function draw() {
     var node = document.getElementById("prevention-map-data");
