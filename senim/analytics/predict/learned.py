@@ -339,6 +339,7 @@ class LearnedPredictor(_Trained):
 
     def _train(self, past: GridEvents, at: float, horizon_days: float) -> None:
         from sklearn.ensemble import HistGradientBoostingRegressor
+        from threadpoolctl import threadpool_limits
 
         if len(past) == 0:
             raise ValueError(f"{self.name}: no events before the origin to learn from")
@@ -371,7 +372,11 @@ class LearnedPredictor(_Trained):
         if not y.sum() > 0:
             raise ValueError(f"{self.name}: no event fell in the training horizons")
         self.rows = int(y.size)
-        self.model = HistGradientBoostingRegressor(**self.params).fit(x, y)
+        # One thread: the app forecasts many areas side by side on shared cores, where
+        # OpenMP's threads fight each other (measured: 69 s a fit on a loaded 2-core machine
+        # with two threads against about 3 s with one).
+        with threadpool_limits(limits=1, user_api="openmp"):
+            self.model = HistGradientBoostingRegressor(**self.params).fit(x, y)
 
     def _surface(self, past: GridEvents, at: float, horizon_days: float) -> FloatArray:
         assert self._grid is not None
@@ -380,5 +385,8 @@ class LearnedPredictor(_Trained):
             return risk
         active = self._active(past)
         if active.any():
-            risk[active] = self.model.predict(self._features(past, at)[active])
+            from threadpoolctl import threadpool_limits
+
+            with threadpool_limits(limits=1, user_api="openmp"):
+                risk[active] = self.model.predict(self._features(past, at)[active])
         return risk
