@@ -63,6 +63,7 @@ from senim.analytics.predict import (
     BlendPredictor,
     DecayedCountPredictor,
     Events,
+    LearnedPredictor,
     MohlerPredictor,
     NaivePredictor,
     Predictor,
@@ -70,6 +71,7 @@ from senim.analytics.predict import (
     RetrospectivePredictor,
     RiskGrid,
     SeppGridPredictor,
+    TypedDecayedPredictor,
     YearlyCountPredictor,
 )
 from senim.demo import process
@@ -214,6 +216,8 @@ def part_one(city: City, args: argparse.Namespace) -> None:
         ("prospective (400 m, 8 weeks)", ProspectivePredictor),
         ("grid SEPP (1-year window)", SeppGridPredictor),
         ("grid SEPP (all history)", lambda: SeppGridPredictor(window_days=None)),
+        ("per-type decayed counts", TypedDecayedPredictor),
+        ("learned (gradient boosting)", LearnedPredictor),
         ("auto (12-week back-test)", AutoPredictor),
     ]
     for label, factory in rows:
@@ -301,6 +305,8 @@ def rolling_factories(args: argparse.Namespace, horizon: float) -> list[Callable
         RetrospectivePredictor,
         ProspectivePredictor,
         SeppGridPredictor,
+        TypedDecayedPredictor,
+        LearnedPredictor,
     ]
     if args.mohler and horizon <= 7:
         factories.append(lambda: MohlerPredictor())

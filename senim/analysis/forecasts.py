@@ -252,7 +252,10 @@ def compute(
     plane = plane_for(lat, lon, centre=area.centre, cell_m=cell_m, minimum_m=DEFAULT_CELL_M)
     x, y = plane.xy(lon, lat)
     t = events.t_local[ok].astype(np.int64) / 86_400.0
-    history = Events.of(t, x, y)
+    # Each offence's kind as a small integer: the per-type candidates forecast each kind from
+    # its own history (the others ignore it).
+    kind_index = np.unique(events.kind[ok].astype(str), return_inverse=True)[1].ravel()
+    history = Events.of(t, x, y, mark=kind_index.astype(np.int64))
     at = day_number(issued_for)
     predictor = AutoPredictor(
         weeks=BACKTEST_WEEKS, coverage=coverage, evaluate_weeks=EVALUATE_WEEKS

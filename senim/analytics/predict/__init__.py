@@ -19,6 +19,7 @@ from senim.analytics.predict.counts import (
     DecayedCountPredictor,
     YearlyCountPredictor,
 )
+from senim.analytics.predict.learned import LearnedPredictor, TypedDecayedPredictor
 from senim.analytics.predict.mohler import MohlerFit, MohlerPredictor
 from senim.analytics.predict.naive import NaivePredictor
 from senim.analytics.predict.prospective import ProspectivePredictor
@@ -34,6 +35,8 @@ PREDICTORS: dict[str, Callable[..., Predictor]] = {
     "retrospective": RetrospectivePredictor,
     "prospective": ProspectivePredictor,
     "seppgrid": SeppGridPredictor,
+    "typed-decayed": TypedDecayedPredictor,
+    "learned-gbm": LearnedPredictor,
     "mohler2011": MohlerPredictor,
     "auto": AutoPredictor,
 }
@@ -58,6 +61,7 @@ __all__ = [
     "CandidateScore",
     "DecayedCountPredictor",
     "Events",
+    "LearnedPredictor",
     "MohlerFit",
     "MohlerPredictor",
     "NaivePredictor",
@@ -67,6 +71,7 @@ __all__ = [
     "RiskGrid",
     "SeppGridFit",
     "SeppGridPredictor",
+    "TypedDecayedPredictor",
     "WalkForward",
     "YearlyCountPredictor",
     "make",

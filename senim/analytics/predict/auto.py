@@ -19,7 +19,8 @@ winner's own back-test — is what the forecast page and `senim forecast` report
 yearly count, with the paired difference's confidence interval. It costs little: the same
 score matrix (candidates × origins) serves every week's choice.
 
-Models with a `predict_from(history, at, horizon)` method (the grid SEPP) are fitted once on
+Models with a `predict_from(history, at, horizon)` method (the grid SEPP, the per-type decayed
+counts and the learned model) are fitted once on
 the data before the first back-test origin and then slid forward with the growing history,
 instead of being refitted at every origin.
 """
@@ -43,6 +44,7 @@ from senim.analytics.predict.counts import (
     DecayedCountPredictor,
     YearlyCountPredictor,
 )
+from senim.analytics.predict.learned import LearnedPredictor, TypedDecayedPredictor
 from senim.analytics.predict.naive import NaivePredictor
 from senim.analytics.predict.prospective import ProspectivePredictor
 from senim.analytics.predict.retrospective import RetrospectivePredictor
@@ -60,7 +62,9 @@ class _Slides(Protocol):
 def default_candidates() -> list[Factory]:
     """The yearly count first (the bar and the fallback), then the all-history count, short
     counts, time-decayed counts with half-lives from three months to four years (raw and
-    smoothed), long + short blends, retrospective KDE, prospective mapping and the grid SEPP.
+    smoothed), long + short blends, retrospective KDE, prospective mapping, the grid SEPP,
+    per-type decayed counts (each offence type from its own history, when events carry types)
+    and gradient boosting over lagged counts (learned.py).
     """
     candidates: list[Factory] = [
         YearlyCountPredictor,
@@ -83,6 +87,8 @@ def default_candidates() -> list[Factory]:
         lambda: RetrospectivePredictor(400.0, 365.0),
         lambda: ProspectivePredictor(400.0, 8),
         lambda: SeppGridPredictor(),
+        TypedDecayedPredictor,
+        LearnedPredictor,
     ]
     return candidates
 

@@ -8,7 +8,7 @@ back-testing (senim.analytics.backtest) compares that ranking with what happened
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol, Self
 
 import numpy as np
@@ -19,35 +19,57 @@ from senim.analytics.grid import FloatArray, Grid
 
 @dataclass(frozen=True)
 class Events:
-    """Events sorted by time: `t` in days, `x` / `y` in metres on the grid's plane."""
+    """Events sorted by time: `t` in days, `x` / `y` in metres on the grid's plane.
+
+    `mark` (optional) is each event's type as a small non-negative integer (e.g. the index of
+    its offence kind): models that forecast each type from its own history read it; the others
+    ignore it. Slices keep it.
+    """
 
     t: FloatArray
     x: FloatArray
     y: FloatArray
+    mark: npt.NDArray[np.int64] | None = field(default=None, kw_only=True)
 
     @classmethod
-    def of(cls, t: npt.ArrayLike, x: npt.ArrayLike, y: npt.ArrayLike) -> Events:
+    def of(
+        cls,
+        t: npt.ArrayLike,
+        x: npt.ArrayLike,
+        y: npt.ArrayLike,
+        mark: npt.ArrayLike | None = None,
+    ) -> Events:
         t_a = np.asarray(t, dtype=np.float64)
         x_a = np.asarray(x, dtype=np.float64)
         y_a = np.asarray(y, dtype=np.float64)
         if not (t_a.shape == x_a.shape == y_a.shape) or t_a.ndim != 1:
             raise ValueError("t, x and y must be 1-D arrays of the same length")
         order = np.argsort(t_a, kind="stable")
-        return cls(t_a[order], x_a[order], y_a[order])
+        if mark is None:
+            return cls(t_a[order], x_a[order], y_a[order])
+        m_a = np.asarray(mark)
+        if m_a.shape != t_a.shape or not np.issubdtype(m_a.dtype, np.integer):
+            raise ValueError("mark must be a 1-D integer array of the same length as t")
+        if m_a.size and int(m_a.min()) < 0:
+            raise ValueError("mark must not be negative")
+        return cls(t_a[order], x_a[order], y_a[order], mark=m_a.astype(np.int64)[order])
 
     def __len__(self) -> int:
         return int(self.t.size)
 
+    def _marks(self, lo: int, hi: int) -> npt.NDArray[np.int64] | None:
+        return None if self.mark is None else self.mark[lo:hi]
+
     def before(self, cutoff: float) -> Events:
         """Events strictly before `cutoff` (what a forecaster may know at that time)."""
         end = int(np.searchsorted(self.t, cutoff, side="left"))
-        return Events(self.t[:end], self.x[:end], self.y[:end])
+        return Events(self.t[:end], self.x[:end], self.y[:end], mark=self._marks(0, end))
 
     def between(self, start: float, end: float) -> Events:
         """Events in [start, end)."""
         lo = int(np.searchsorted(self.t, start, side="left"))
         hi = int(np.searchsorted(self.t, end, side="left"))
-        return Events(self.t[lo:hi], self.x[lo:hi], self.y[lo:hi])
+        return Events(self.t[lo:hi], self.x[lo:hi], self.y[lo:hi], mark=self._marks(lo, hi))
 
 
 @dataclass(frozen=True)
@@ -67,16 +89,26 @@ class GridEvents(Events):
         if isinstance(events, GridEvents) and events.grid == grid:
             return events
         cell = grid.flat_index(events.x, events.y)
-        return cls(events.t, events.x, events.y, grid, cell)
+        return cls(events.t, events.x, events.y, grid, cell, mark=events.mark)
 
     def before(self, cutoff: float) -> GridEvents:
         end = int(np.searchsorted(self.t, cutoff, side="left"))
-        return GridEvents(self.t[:end], self.x[:end], self.y[:end], self.grid, self.cell[:end])
+        return self._slice(0, end)
 
     def between(self, start: float, end: float) -> GridEvents:
         lo = int(np.searchsorted(self.t, start, side="left"))
         hi = int(np.searchsorted(self.t, end, side="left"))
-        return GridEvents(self.t[lo:hi], self.x[lo:hi], self.y[lo:hi], self.grid, self.cell[lo:hi])
+        return self._slice(lo, hi)
+
+    def _slice(self, lo: int, hi: int) -> GridEvents:
+        return GridEvents(
+            self.t[lo:hi],
+            self.x[lo:hi],
+            self.y[lo:hi],
+            self.grid,
+            self.cell[lo:hi],
+            mark=self._marks(lo, hi),
+        )
 
 
 def cell_counts(events: Events, grid: Grid, weights: npt.ArrayLike | None = None) -> FloatArray:
