@@ -29,6 +29,7 @@ from senim.analysis.measures import (
     interpretation_label,
     verdict_label,
 )
+from senim.analysis.model_names import describe
 from senim.analysis.params import ALPHAS, KINDS, AnalysisError, NoData, kind_label, number
 from senim.analysis.pdf import compstat_pdf, explanation
 from senim.analysis.peak_times import peak_times
@@ -189,6 +190,10 @@ def forecast_page(request: HttpRequest) -> HttpResponse:
         )
         return {
             "result": result,
+            "model_label": describe(result.model),
+            "candidates": [
+                (name, describe(name), rate) for name, rate in result.backtest.candidates
+            ],
             "chart": result.chart()
             | {
                 "labels": {

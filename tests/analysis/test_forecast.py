@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from io import StringIO
 
@@ -197,3 +198,20 @@ def test_a_forecast_stored_against_the_old_naive_bar_is_recomputed(
     assert "forecasts: 1 new" in out.getvalue()
     fresh = Forecast.objects.get()
     assert fresh.backtest["baseline_name"] == "yearly-count" and fresh.pk != row.pk
+
+
+def test_every_candidate_model_is_described_in_words_in_each_language() -> None:
+    """The page names the chosen model by what it does, never by its code ("decayed-365d")."""
+    from django.utils import translation
+
+    from senim.analysis.model_names import describe
+    from senim.analytics.predict.auto import default_candidates
+
+    names = [factory().name for factory in default_candidates()]
+    for lang in ("kk", "ru", "en"):
+        with translation.override(lang):
+            for name in names:
+                text = describe(name)
+                assert text != name and name not in text, (lang, name)
+                if lang != "en":
+                    assert not re.search(r"[a-z]{3,}", text), (lang, name, text)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from senim.prevention.models import Place as MapPlace
 from senim.prevention.models import Programme, Reach, SectorPopulation
 from tests.prevention.conftest import Place
-from tests.prevention.test_browser_inspector import _sign_in
+from tests.prevention.test_browser_inspector import _shot, _sign_in
 from tests.web.test_browser_drilldown import CHROMIUM
 
 pytestmark = [
@@ -24,7 +24,7 @@ pytestmark = [
 
 
 def test_an_inspector_maps_the_sector_and_records_a_programmes_reach(
-    page: Any, live_server: Any, place: Place
+    page: Any, live_server: Any, place: Place, tmp_path: Any
 ) -> None:
     base = live_server.url
     _sign_in(page, base, place.inspector.username)
@@ -61,6 +61,7 @@ def test_an_inspector_maps_the_sector_and_records_a_programmes_reach(
     page.wait_for_selector("#prevention-map[data-rendered=true]")
     assert "School No. 7" in page.inner_text("#sector-places")
     assert page.inner_text("#kpi-places") == "1"
+    _shot(page, tmp_path, "social-map")
 
     page.goto(f"{base}/prevention/juveniles/new/?school={school.pk}")
     page.fill("[name=name]", "Young inspectors' club")
@@ -78,4 +79,5 @@ def test_an_inspector_maps_the_sector_and_records_a_programmes_reach(
     page.click("#reach-form button[type=submit]")
     page.wait_for_selector("#kpi-reached")
     assert page.inner_text("#kpi-reached") == "35"
+    _shot(page, tmp_path, "programme")
     assert Reach.objects.get().sex == "u"
