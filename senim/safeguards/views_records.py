@@ -174,7 +174,7 @@ CHANGE_TIMES = (
     "detained_at",
     "recorded_at",
 )
-CHANGE_FLAGS = ("prosecutor_notice_in_writing", "lawyer_present", "injuries_recorded")
+CHANGE_FLAGS = ("prosecutor_notice_in_writing", "lawyer_present", "injuries_recorded", "force_used")
 
 
 def _change_fields() -> list[Field]:
@@ -183,6 +183,7 @@ def _change_fields() -> list[Field]:
         "prosecutor_notice_in_writing": gettext_lazy("Notified in writing"),
         "lawyer_present": gettext_lazy("Lawyer present"),
         "injuries_recorded": gettext_lazy("Injuries recorded"),
+        "force_used": gettext_lazy("Physical force or special means used"),
     }
     return [
         *(Field(name, labels[name], "datetime") for name in CHANGE_TIMES),

@@ -78,11 +78,12 @@ def test_the_duty_officer_records_the_release_on_the_record_page(
         "prosecutor_notified_at": _local(record.prosecutor_notified_at),
         "prosecutor_notice_in_writing": "on",
         "released_at": _local(timezone.now() - dt.timedelta(minutes=10)),
+        "force_used": "on",
     }
     saved = client.post(f"/safeguards/custody/{record.pk}/", form)
     assert saved.status_code == 302
     record.refresh_from_db()
-    assert record.released_at is not None
+    assert record.released_at is not None and record.force_used
     assert record.detained_at == detained  # re-sent to the minute: not a change
 
 
