@@ -205,6 +205,13 @@ class Officer(models.Model):
     def __str__(self) -> str:
         return f"#{self.badge_number}"
 
+    @property
+    def position_display(self) -> str:
+        """The post in the page's language (stored as registered, in Russian)."""
+        from senim.core.reference import police_title
+
+        return police_title(self.position) if self.position else ""
+
 
 class Role(models.TextChoices):
     NATIONAL_ANALYST = "national_analyst", _("national analyst")

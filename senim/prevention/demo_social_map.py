@@ -4,7 +4,7 @@ The social map: every sector of the demo city gets two counts of residents and h
 statistics bureau's a year ago, the akimat's or the inspector's round recently) and its places
 that matter — schools, licensed premises, markets, hostels, transport stops, youth clubs — at
 points inside the sector. The numbers per sector, the household size and the places' mix are
-assumptions (docs/demo.md). Every record is labelled synthetic (`is_demo`, and "Демо" in notes).
+assumptions (docs/demo.md). Every record is labelled synthetic (`is_demo`: its page says "synthetic demo record" in the page's language).
 
 Juveniles: each demo school gets the inspector of its sector assigned (seed 003 line 23 asks to
 make the officers assigned to schools more effective; the demo's officers are the territory's
@@ -41,7 +41,6 @@ from senim.prevention.models import (
     SectorPopulation,
 )
 
-LABEL = "Демо: синтетическая запись."
 # Seed 003 line 9: "9 мыңнан астам бала мен жасөспірім" — more than 9,000 in 2025. The exact
 # figure is assumed (docs/demo.md); tests/prevention/test_juveniles_seed_fidelity.py checks it.
 REPORT_YEAR = 2025
@@ -145,7 +144,7 @@ def _social_map(seed: int, sectors: list[Sector], today: dt.date) -> tuple[int, 
                     households=max(1, int(people / size)),
                     as_of=as_of,
                     source=source,
-                    note=LABEL,
+                    note="",
                     created_by="demo",
                     is_demo=True,
                 )
@@ -175,7 +174,7 @@ def _social_map(seed: int, sectors: list[Sector], today: dt.date) -> tuple[int, 
                         lat=lat,
                         lon=lon,
                         contact=CONTACTS.get(code, ""),
-                        notes=LABEL,
+                        notes="",
                         created_by="demo",
                         is_demo=True,
                     )
@@ -264,7 +263,7 @@ def _programmes(seed: int, schools: list[Place], today: dt.date) -> list[Program
                 district_id=school.district_id,
                 school=school,
                 starts_on=opened - dt.timedelta(days=int(rng.integers(0, 700))),
-                description=LABEL,
+                description="",
                 created_by="demo",
                 is_demo=True,
             )
@@ -300,7 +299,7 @@ def _programmes(seed: int, schools: list[Place], today: dt.date) -> list[Program
                     district=district,
                     partner=partner,
                     starts_on=opened - dt.timedelta(days=int(rng.integers(0, 700))),
-                    description=LABEL,
+                    description="",
                     created_by="demo",
                     is_demo=True,
                 )
